@@ -1,0 +1,81 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* vmbundle probe: say what a kernel or image file is, by its content. */
+#include "commands.h"
+#include "fileprobe.h"
+#include "shared/util.h"
+
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+static void usage(FILE *f)
+{
+	fputs("usage: vmbundle probe [--expect=kernel|rootfs] [--shell] FILE...\n"
+	      "Identify guest kernels and root filesystem images by content.\n"
+	      "  --expect=CLASS  exit 1 unless every FILE is of CLASS\n"
+	      "  --shell         print probe_class=, probe_format=, probe_description= for eval\n",
+	      f);
+}
+
+int cmd_probe(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "expect", required_argument, NULL, 'e' },
+		{ "shell", no_argument, NULL, 's' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	enum probe_class expect = PROBE_UNKNOWN;
+	bool shell = false;
+	int c, rc = 0;
+
+	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		switch (c) {
+		case 'e':
+			if (streq(optarg, "kernel"))
+				expect = PROBE_KERNEL;
+			else if (streq(optarg, "rootfs"))
+				expect = PROBE_ROOTFS;
+			else {
+				vmb_error("probe: --expect takes 'kernel' or 'rootfs', not '%s'", optarg);
+				return 2;
+			}
+			break;
+		case 's':
+			shell = true;
+			break;
+		case 'h':
+			usage(stdout);
+			return 0;
+		default:
+			usage(stderr);
+			return 2;
+		}
+	}
+	if (optind >= argc) {
+		usage(stderr);
+		return 2;
+	}
+	for (int i = optind; i < argc; i++) {
+		struct probe_result r;
+		int err = probe_file(argv[i], &r);
+
+		if (err < 0) {
+			vmb_error("%s: cannot read: %s", argv[i], strerror(-err));
+			rc = 2;
+			continue;
+		}
+		if (shell) {
+			printf("probe_class=%s probe_format=", probe_class_name(r.cls));
+			fputs_shell_quoted(r.format, stdout);
+			fputs(" probe_description=", stdout);
+			fputs_shell_quoted(r.description, stdout);
+			putchar('\n');
+		} else {
+			printf("%s: %s %s: %s\n", argv[i], probe_class_name(r.cls), r.format, r.description);
+		}
+		if (expect != PROBE_UNKNOWN && r.cls != expect && rc == 0)
+			rc = 1;
+	}
+	return rc;
+}

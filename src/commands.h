@@ -1,0 +1,16 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* The subcommands of the multi-call vmbundle tool, one file each. */
+#ifndef VMB_COMMANDS_H
+#define VMB_COMMANDS_H
+
+struct vmb_command {
+	const char *name;
+	int (*run)(int argc, char **argv);
+	const char *summary;
+};
+
+int cmd_probe(int argc, char **argv);
+int cmd_conf(int argc, char **argv);
+int cmd_suggest(int argc, char **argv);
+
+#endif

@@ -1,0 +1,72 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * Which keys each kind of declaration may use. The meaning of every key is
+ * documented in the README ("Declarations"); a key added here must be added
+ * there too.
+ */
+#include "conf.h"
+#include "shared/util.h"
+
+static const struct conf_key board_keys[] = {
+	{ "description", CONF_STRING },
+	{ "arch", CONF_STRING },          /* kbuild ARCH: x86_64, arm64 */
+	{ "karch", CONF_STRING },         /* KARCH defined for .scc conditionals */
+	{ "kmachine", CONF_STRING },      /* KMACHINE of the board's BSP description */
+	{ "qemu_system", CONF_STRING },   /* qemu-system-x86_64 */
+	{ "qemu_machine", CONF_STRING },  /* q35, virt, microvm */
+	{ "qemu_cpu", CONF_STRING },
+	{ "console", CONF_STRING },       /* serial console device: ttyS0 */
+	{ "kernel_image", CONF_STRING },  /* kbuild target: bzImage, Image */
+	{ "kernel_image_path", CONF_STRING }, /* where kbuild leaves it, relative to O= */
+};
+
+static const struct conf_key rootfs_keys[] = {
+	{ "description", CONF_STRING },
+	{ "libc", CONF_STRING },          /* none (static busybox only) or glibc */
+	{ "programs", CONF_LIST },        /* programs imported from the build machine */
+	{ "features", CONF_LIST },
+	{ "image_formats", CONF_LIST },   /* default image formats for this type */
+};
+
+static const struct conf_key template_keys[] = {
+	{ "description", CONF_STRING },
+	{ "kernel_features", CONF_LIST }, /* .scc/.cfg added to the host kernel description */
+	{ "programs", CONF_LIST },        /* added to the host rootfs */
+	{ "features", CONF_LIST },
+	{ "requires", CONF_LIST },        /* other templates this one needs */
+};
+
+/* A guest (guests/NAME.conf). Its kernel description is found by name in
+ * kernel-configs/ (NAME-<ktype>.scc); these keys say how it is packaged and run. */
+static const struct conf_key guest_keys[] = {
+	{ "description", CONF_STRING },
+	{ "extends", CONF_STRING },       /* another guest whose settings this one starts from */
+	{ "kernel", CONF_STRING },        /* "own" (default), "host", or an absolute path */
+	{ "rootfs", CONF_STRING },        /* rootfs type; default busybox */
+	{ "image_formats", CONF_LIST },
+	{ "memory", CONF_UINT },          /* MiB */
+	{ "vcpus", CONF_UINT },
+	{ "disks", CONF_LIST },
+	{ "network", CONF_STRING },       /* user, bridge, none */
+	{ "cmdline", CONF_STRING },
+	{ "hostname", CONF_STRING },
+	{ "features", CONF_LIST },
+	{ "autostart", CONF_BOOL },
+	{ "install_name", CONF_STRING },  /* file name of the rootfs image on the host */
+	{ "carries", CONF_LIST },         /* guests nested inside this one */
+};
+
+#define SCHEMA(kind, keys) { kind, keys, ARRAY_SIZE(keys) }
+
+static const struct conf_schema board_schema = SCHEMA("board", board_keys);
+static const struct conf_schema rootfs_schema = SCHEMA("rootfs", rootfs_keys);
+static const struct conf_schema template_schema = SCHEMA("template", template_keys);
+static const struct conf_schema guest_schema = SCHEMA("guest", guest_keys);
+
+const struct conf_schema *const conf_schemas[] = {
+	&board_schema,
+	&rootfs_schema,
+	&template_schema,
+	&guest_schema,
+};
+const size_t conf_nschemas = ARRAY_SIZE(conf_schemas);

@@ -1,0 +1,295 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#include "conf.h"
+#include "shared/util.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+/* A declaration line longer than this is not a declaration. */
+#define CONF_MAX_LINE (64 * 1024)
+
+static int fail(char **errmsg, const char *name, unsigned line, const char *fmt, const char *a,
+		const char *b)
+{
+	char *what = xasprintf(fmt, a ? a : "", b ? b : "");
+
+	*errmsg = line ? xasprintf("%s:%u: %s", name, line, what) : xasprintf("%s: %s", name, what);
+	free(what);
+	return -EINVAL;
+}
+
+static const struct conf_key *schema_key(const struct conf_schema *s, const char *key)
+{
+	for (size_t i = 0; i < s->nkeys; i++)
+		if (streq(s->keys[i].name, key))
+			return &s->keys[i];
+	return NULL;
+}
+
+static char *trim(char *s)
+{
+	char *end;
+
+	while (*s == ' ' || *s == '\t')
+		s++;
+	end = s + strlen(s);
+	while (end > s && (end[-1] == ' ' || end[-1] == '\t' || end[-1] == '\r'))
+		*--end = '\0';
+	return s;
+}
+
+static int check_value(const struct conf_key *k, const char *v, const char *name, unsigned line,
+		       char **errmsg)
+{
+	switch (k->type) {
+	case CONF_UINT: {
+		char *end;
+		unsigned long long x;
+
+		errno = 0;
+		x = strtoull(v, &end, 10);
+		if (!isdigit((unsigned char)v[0]) || *end || errno || x == 0)
+			return fail(errmsg, name, line, "'%s' wants a whole number greater than 0, not '%s'",
+				    k->name, v);
+		return 0;
+	}
+	case CONF_BOOL:
+		if (streq(v, "yes") || streq(v, "no") || streq(v, "true") || streq(v, "false") ||
+		    streq(v, "1") || streq(v, "0"))
+			return 0;
+		return fail(errmsg, name, line, "'%s' wants yes or no, not '%s'", k->name, v);
+	default:
+		return 0;
+	}
+}
+
+static void add_entry(struct conf *c, const char *key, const char *value, unsigned line)
+{
+	c->v = xrealloc(c->v, (c->n + 1) * sizeof(*c->v));
+	c->v[c->n].key = xstrdup(key);
+	c->v[c->n].value = xstrdup(value);
+	c->v[c->n].line = line;
+	c->n++;
+}
+
+static int unknown_key(const struct conf_schema *s, const char *key, const char *name, unsigned line,
+		       char **errmsg)
+{
+	const char **names = xcalloc(s->nkeys, sizeof(*names));
+	const char *guess;
+	int r;
+
+	for (size_t i = 0; i < s->nkeys; i++)
+		names[i] = s->keys[i].name;
+	guess = closest_word(key, names, s->nkeys);
+	free(names);
+	if (guess)
+		r = fail(errmsg, name, line, "unknown key '%s' (did you mean '%s'?)", key, guess);
+	else
+		r = fail(errmsg, name, line, "unknown key '%s' in a %s declaration", key, s->kind);
+	return r;
+}
+
+/* One logical line (continuations already joined). */
+static int parse_line(char *text, unsigned line, const char *name, const struct conf_schema *s,
+		      struct conf *c, char **errmsg)
+{
+	char *p = trim(text), *eq, *key, *value;
+	const struct conf_key *k;
+	struct conf_entry *prev;
+	bool append = false;
+
+	if (!*p || *p == '#')
+		return 0;
+	eq = strchr(p, '=');
+	if (!eq)
+		return fail(errmsg, name, line, "expected 'key = value', got '%s'", p, NULL);
+	if (eq > p && eq[-1] == '+') {
+		append = true;
+		eq[-1] = '\0';
+	}
+	*eq = '\0';
+	key = trim(p);
+	value = trim(eq + 1);
+	if (!*key)
+		return fail(errmsg, name, line, "missing key before '='", NULL, NULL);
+	for (char *q = key; *q; q++)
+		if (!(islower((unsigned char)*q) || isdigit((unsigned char)*q) || *q == '_'))
+			return fail(errmsg, name, line,
+				    "bad key '%s': keys are lower-case letters, digits and '_'", key, NULL);
+	/* Quotes are allowed around a whole value and removed. */
+	size_t vl = strlen(value);
+	if (vl >= 2 && value[0] == '"' && value[vl - 1] == '"') {
+		value[vl - 1] = '\0';
+		value++;
+	} else if (value[0] == '"') {
+		return fail(errmsg, name, line, "unterminated quote in the value of '%s'", key, NULL);
+	}
+
+	k = schema_key(s, key);
+	if (!k)
+		return unknown_key(s, key, name, line, errmsg);
+	prev = (struct conf_entry *)conf_find(c, key);
+	if (append) {
+		if (k->type != CONF_LIST)
+			return fail(errmsg, name, line, "'%s' is not a list: use '=' instead of '+='", key, NULL);
+		if (prev) {
+			char *joined = *prev->value ? xasprintf("%s %s", prev->value, value) : xstrdup(value);
+
+			free(prev->value);
+			prev->value = joined;
+			return 0;
+		}
+	} else if (prev) {
+		char first[32];
+
+		snprintf(first, sizeof(first), "%u", prev->line);
+		return fail(errmsg, name, line, "'%s' is already set at line %s (use '+=' to add to a list)",
+			    key, first);
+	}
+	if (check_value(k, value, name, line, errmsg) < 0)
+		return -EINVAL;
+	add_entry(c, key, value, line);
+	return 0;
+}
+
+int conf_parse_buffer(const char *name, const char *buf, size_t len,
+		      const struct conf_schema *schema, struct conf *out, char **errmsg)
+{
+	char *logical = NULL;
+	size_t llen = 0;
+	unsigned lineno = 0, start_line = 0;
+	const char *p = buf, *end = buf + len;
+	int r = 0;
+
+	memset(out, 0, sizeof(*out));
+	out->path = xstrdup(name);
+	*errmsg = NULL;
+
+	if (memchr(buf, '\0', len)) {
+		unsigned nl = 1;
+
+		for (const char *q = buf; *q; q++)
+			nl += *q == '\n';
+		r = fail(errmsg, name, nl, "contains a NUL byte: this is not a text declaration", NULL, NULL);
+		goto out;
+	}
+	while (p < end) {
+		const char *nl = memchr(p, '\n', (size_t)(end - p));
+		size_t n = nl ? (size_t)(nl - p) : (size_t)(end - p);
+		bool cont;
+
+		lineno++;
+		if (!logical)
+			start_line = lineno;
+		if (llen + n > CONF_MAX_LINE) {
+			r = fail(errmsg, name, start_line, "line is longer than 64 KiB", NULL, NULL);
+			goto out;
+		}
+		cont = n > 0 && p[n - 1] == '\\';
+		logical = xrealloc(logical, llen + n + 2);
+		memcpy(logical + llen, p, n - cont);
+		llen += n - cont;
+		logical[llen] = '\0';
+		p += n + (nl != NULL);
+		if (cont && p < end) {
+			logical[llen++] = ' ';
+			logical[llen] = '\0';
+			continue;
+		}
+		r = parse_line(logical, start_line, name, schema, out, errmsg);
+		free(logical);
+		logical = NULL;
+		llen = 0;
+		if (r < 0)
+			goto out;
+	}
+out:
+	free(logical);
+	if (r < 0)
+		conf_free(out);
+	return r;
+}
+
+int conf_parse_file(const char *path, const struct conf_schema *schema, struct conf *out,
+		    char **errmsg)
+{
+	FILE *f = fopen(path, "re");
+	char *buf = NULL;
+	size_t len = 0, cap = 0;
+	int r;
+
+	memset(out, 0, sizeof(*out));
+	if (!f) {
+		int e = errno;
+
+		*errmsg = xasprintf("%s: cannot read: %s", path, strerror(e));
+		return -e;
+	}
+	for (;;) {
+		size_t n;
+
+		if (cap - len < 65536) {
+			cap = cap ? cap * 2 : 65536;
+			if (cap > 16u * 1024 * 1024) {
+				fclose(f);
+				free(buf);
+				*errmsg = xasprintf("%s: larger than 16 MiB: this is not a declaration", path);
+				return -EFBIG;
+			}
+			buf = xrealloc(buf, cap);
+		}
+		n = fread(buf + len, 1, cap - len, f);
+		len += n;
+		if (n == 0)
+			break;
+	}
+	if (ferror(f)) {
+		int e = errno ? errno : EIO;
+
+		fclose(f);
+		free(buf);
+		*errmsg = xasprintf("%s: read error: %s", path, strerror(e));
+		return -e;
+	}
+	fclose(f);
+	r = conf_parse_buffer(path, buf ? buf : "", len, schema, out, errmsg);
+	free(buf);
+	return r;
+}
+
+const struct conf_entry *conf_find(const struct conf *c, const char *key)
+{
+	for (size_t i = 0; i < c->n; i++)
+		if (streq(c->v[i].key, key))
+			return &c->v[i];
+	return NULL;
+}
+
+const char *conf_get(const struct conf *c, const char *key)
+{
+	const struct conf_entry *e = conf_find(c, key);
+
+	return e ? e->value : NULL;
+}
+
+void conf_free(struct conf *c)
+{
+	for (size_t i = 0; i < c->n; i++) {
+		free(c->v[i].key);
+		free(c->v[i].value);
+	}
+	free(c->v);
+	free(c->path);
+	memset(c, 0, sizeof(*c));
+}
+
+const struct conf_schema *conf_schema_lookup(const char *kind)
+{
+	for (size_t i = 0; i < conf_nschemas; i++)
+		if (streq(conf_schemas[i]->kind, kind))
+			return conf_schemas[i];
+	return NULL;
+}

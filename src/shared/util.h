@@ -1,0 +1,54 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* Small helpers shared by every vmbundle module and by the unit tests. */
+#ifndef VMB_UTIL_H
+#define VMB_UTIL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <string.h>
+
+#define _printf_format_(a, b) __attribute__((format(printf, a, b)))
+#define _must_check_ __attribute__((warn_unused_result))
+#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+
+static inline bool streq(const char *a, const char *b) { return strcmp(a, b) == 0; }
+
+static inline bool startswith(const char *s, const char *prefix)
+{
+	return strncmp(s, prefix, strlen(prefix)) == 0;
+}
+
+bool endswith(const char *s, const char *suffix);
+
+/* The program name used as the prefix of every message ("vmbundle"). */
+extern const char *vmb_progname;
+
+/* "vmbundle: <message>" on stderr. */
+void vmb_error(const char *fmt, ...) _printf_format_(1, 2);
+void vmb_warn(const char *fmt, ...) _printf_format_(1, 2);
+
+/* Allocation that cannot fail: on exhaustion the process ends with a message,
+ * because no caller can do anything sensible without memory. */
+void *xmalloc(size_t n);
+void *xcalloc(size_t n, size_t size);
+void *xrealloc(void *p, size_t n);
+char *xstrdup(const char *s);
+char *xstrndup(const char *s, size_t n);
+char *xasprintf(const char *fmt, ...) _printf_format_(1, 2);
+
+/* Levenshtein distance, capped: used for "did you mean" suggestions. */
+size_t edit_distance(const char *a, const char *b);
+
+/* The candidate closest to @word, or NULL when none is close enough to be a
+ * plausible typo (distance > max(2, len/3)). */
+const char *closest_word(const char *word, const char *const *candidates, size_t n);
+
+/* Valid object name: [A-Za-z0-9._-]+, not containing "..", not starting with
+ * '-' or '.' (so it can never look like an option or a hidden/relative path). */
+bool valid_object_name(const char *name);
+
+#endif
+
+#include <stdio.h>
+/* Write @s as one single-quoted shell word (for output that configure evals). */
+void fputs_shell_quoted(const char *s, FILE *f);

@@ -1,0 +1,210 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* Each format is synthesised from its specification's magic numbers, so the
+ * test needs no kernel or image on the machine. */
+#include "fileprobe.h"
+#include "shared/util.h"
+#include "tap.h"
+
+#include <elf.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <zlib.h>
+
+static char dir[] = "/tmp/vmb-probe-XXXXXX";
+
+static char *write_file(const char *name, const void *buf, size_t len)
+{
+	char *path = xasprintf("%s/%s", dir, name);
+	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+
+	if (fd < 0 || write(fd, buf, len) != (ssize_t)len) {
+		perror(path);
+		exit(99);
+	}
+	close(fd);
+	return path;
+}
+
+static void put16(unsigned char *p, uint16_t v) { p[0] = (unsigned char)v; p[1] = (unsigned char)(v >> 8); }
+static void put32(unsigned char *p, uint32_t v) { put16(p, (uint16_t)v); put16(p + 2, (uint16_t)(v >> 16)); }
+
+static void expect(const char *name, const void *buf, size_t len, enum probe_class cls,
+		   const char *format, const char *description)
+{
+	char *path = write_file(name, buf, len);
+	struct probe_result r;
+	int err = probe_file(path, &r);
+
+	ok(err == 0, "%s: probe succeeds", name);
+	is_str(probe_class_name(r.cls), probe_class_name(cls), "%s: class", name);
+	is_str(r.format, format, "%s: format", name);
+	if (description)
+		is_str(r.description, description, "%s: description", name);
+	unlink(path);
+	free(path);
+}
+
+static size_t gzip_buffer(const void *in, size_t len, unsigned char *out, size_t cap)
+{
+	z_stream zs;
+
+	memset(&zs, 0, sizeof(zs));
+	if (deflateInit2(&zs, 6, Z_DEFLATED, 16 + MAX_WBITS, 8, Z_DEFAULT_STRATEGY) != Z_OK)
+		exit(99);
+	zs.next_in = (unsigned char *)in;
+	zs.avail_in = (unsigned)len;
+	zs.next_out = out;
+	zs.avail_out = (unsigned)cap;
+	if (deflate(&zs, Z_FINISH) != Z_STREAM_END)
+		exit(99);
+	deflateEnd(&zs);
+	return cap - zs.avail_out;
+}
+
+/* A minimal ELF64 executable whose only real section is @section. */
+static size_t make_elf(unsigned char *b, size_t cap, const char *section, uint16_t type)
+{
+	Elf64_Ehdr eh;
+	Elf64_Shdr sh[3];
+	char names[64];
+	size_t nlen;
+
+	memset(b, 0, cap);
+	memset(&eh, 0, sizeof(eh));
+	memcpy(eh.e_ident, ELFMAG, SELFMAG);
+	eh.e_ident[EI_CLASS] = ELFCLASS64;
+	eh.e_ident[EI_DATA] = ELFDATA2LSB;
+	eh.e_ident[EI_VERSION] = EV_CURRENT;
+	eh.e_type = type;
+	eh.e_machine = EM_X86_64;
+	eh.e_version = EV_CURRENT;
+	eh.e_ehsize = sizeof(eh);
+	eh.e_shoff = 0x200;
+	eh.e_shentsize = sizeof(Elf64_Shdr);
+	eh.e_shnum = 3;
+	eh.e_shstrndx = 2;
+	memcpy(b, &eh, sizeof(eh));
+
+	memset(names, 0, sizeof(names));
+	snprintf(names + 1, sizeof(names) - 1, "%s", section);
+	nlen = 1 + strlen(section) + 1;
+	memcpy(names + nlen, ".shstrtab", 10);
+	memcpy(b + 0x100, names, nlen + 10);
+
+	memset(sh, 0, sizeof(sh));
+	sh[1].sh_name = 1;
+	sh[1].sh_type = SHT_PROGBITS;
+	sh[2].sh_name = (uint32_t)nlen;
+	sh[2].sh_type = SHT_STRTAB;
+	sh[2].sh_offset = 0x100;
+	sh[2].sh_size = nlen + 10;
+	memcpy(b + 0x200, sh, sizeof(sh));
+	return 0x200 + sizeof(sh);
+}
+
+int main(void)
+{
+	static unsigned char b[8192], z[8192];
+	struct probe_result r;
+	size_t n;
+
+	if (!mkdtemp(dir))
+		return 99;
+
+	/* x86 bzImage: boot flag, "HdrS", and a version string pointer. */
+	memset(b, 0, sizeof(b));
+	put16(b + 0x1fe, 0xAA55);
+	memcpy(b + 0x202, "HdrS", 4);
+	put16(b + 0x20e, 0x200);
+	strcpy((char *)b + 0x400, "6.1.99-test (builder@host) #1 SMP");
+	expect("bzImage", b, sizeof(b), PROBE_KERNEL, "bzImage", "x86 bzImage (Linux 6.1.99-test)");
+	put16(b + 0x20e, 0);
+	expect("bzImage-nover", b, sizeof(b), PROBE_KERNEL, "bzImage", "x86 bzImage");
+
+	memset(b, 0, sizeof(b));
+	memcpy(b + 0x38, "ARM\x64", 4);
+	expect("Image", b, 4096, PROBE_KERNEL, "Image", "arm64 Image");
+	memset(b, 0, sizeof(b));
+	memcpy(b + 0x34, "RSC\x05", 4);
+	expect("Image-riscv", b, 4096, PROBE_KERNEL, "Image", "RISC-V Image");
+
+	n = make_elf(b, sizeof(b), ".init.text", ET_EXEC);
+	expect("vmlinux", b, n, PROBE_KERNEL, "vmlinux", "x86-64 ELF vmlinux");
+	n = make_elf(b, sizeof(b), ".text", ET_EXEC);
+	expect("program", b, n, PROBE_UNKNOWN, "elf", "x86-64 ELF program without a kernel's .init.text section");
+	n = make_elf(b, sizeof(b), ".init.text", ET_DYN);
+	expect("shared", b, n, PROBE_UNKNOWN, "elf", NULL);
+	/* Section table pointing past the end of the file: no crash, not a kernel. */
+	n = make_elf(b, sizeof(b), ".init.text", ET_EXEC);
+	put32(b + 0x28, 0x7ffffff0);
+	expect("elf-truncated", b, n, PROBE_UNKNOWN, "elf", NULL);
+
+	/* ext superblock at 1024, magic at 0x38, features decide the flavour. */
+	memset(b, 0, sizeof(b));
+	put16(b + 1024 + 0x38, 0xEF53);
+	expect("ext2", b, 4096, PROBE_ROOTFS, "ext2", "ext2 filesystem");
+	put32(b + 1024 + 0x5c, 0x4);
+	expect("ext3", b, 4096, PROBE_ROOTFS, "ext3", "ext3 filesystem");
+	put32(b + 1024 + 0x60, 0x40 | 0x200);
+	expect("ext4", b, 4096, PROBE_ROOTFS, "ext4", "ext4 filesystem");
+	put32(b + 1024 + 0x60, 0x8);
+	expect("journal-dev", b, 4096, PROBE_UNKNOWN, "ext-journal", NULL);
+
+	/* ext2.gz, as Buildroot produces for initrds (seed 004). */
+	put32(b + 1024 + 0x5c, 0);
+	put32(b + 1024 + 0x60, 0);
+	n = gzip_buffer(b, 4096, z, sizeof(z));
+	expect("rootfs.ext2.gz", z, n, PROBE_ROOTFS, "ext2.gz", "gzip-compressed ext2 filesystem");
+
+	memset(b, 0, sizeof(b));
+	memcpy(b, "070701000000010000", 18);
+	expect("initramfs.cpio", b, 512, PROBE_ROOTFS, "cpio", NULL);
+	n = gzip_buffer(b, 512, z, sizeof(z));
+	expect("initramfs.cpio.gz", z, n, PROBE_ROOTFS, "cpio.gz", "gzip-compressed cpio archive (initramfs)");
+	memcpy(b, "070707", 6);
+	expect("odc.cpio", b, 512, PROBE_ROOTFS, "cpio", NULL);
+	n = gzip_buffer("hello world\n", 12, z, sizeof(z));
+	expect("text.gz", z, n, PROBE_UNKNOWN, "gzip", NULL);
+	/* A gzip header followed by garbage must not confuse the inflater. */
+	memcpy(z + 10, "garbagegarbage", 14);
+	expect("corrupt.gz", z, 24, PROBE_UNKNOWN, "gzip", NULL);
+
+	memset(b, 0, sizeof(b));
+	memcpy(b, "QFI\xfb", 4);
+	expect("disk.qcow2", b, 512, PROBE_ROOTFS, "qcow2", "QEMU qcow2 disk image");
+
+	memset(b, 0, sizeof(b));
+	put16(b + 510, 0xAA55);
+	b[446 + 4] = 0x83;
+	put32(b + 446 + 8, 2048);
+	put32(b + 446 + 12, 100000);
+	expect("disk-mbr.img", b, 4096, PROBE_ROOTFS, "disk-mbr",
+	       "raw disk image with an MBR partition table (1 partition)");
+	b[446] = 0x12; /* not a valid status byte: a boot sector, not a table */
+	expect("bootsector", b, 4096, PROBE_UNKNOWN, "data", NULL);
+	memset(b + 446, 0, 64);
+	expect("empty-mbr", b, 4096, PROBE_UNKNOWN, "data", NULL);
+	memcpy(b + 512, "EFI PART", 8);
+	expect("disk-gpt.img", b, 4096, PROBE_ROOTFS, "disk-gpt", NULL);
+
+	memset(b, 0, sizeof(b));
+	memcpy(b, "hsqs", 4);
+	expect("root.squashfs", b, 512, PROBE_ROOTFS, "squashfs", NULL);
+	memcpy(b, "\xfd" "7zXZ\0", 6);
+	expect("thing.xz", b, 512, PROBE_UNKNOWN, "xz", NULL);
+
+	expect("notes.txt", "just some text\n", 15, PROBE_UNKNOWN, "text", "a text file");
+	expect("empty", "", 0, PROBE_UNKNOWN, "empty", "an empty file");
+
+	ok(probe_file(dir, &r) == 0 && streq(r.format, "directory"), "a directory is reported as such");
+	ok(probe_file("/nonexistent/kernel", &r) == -ENOENT, "a missing file is -ENOENT");
+	ok(probe_file("/proc/self/exe", &r) == 0 && r.cls == PROBE_UNKNOWN && streq(r.format, "elf"),
+	   "this test program is an ELF but not a kernel");
+
+	rmdir(dir);
+	return done_testing();
+}
