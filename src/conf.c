@@ -4,18 +4,27 @@
 
 #include <ctype.h>
 #include <errno.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 
 /* A declaration line longer than this is not a declaration. */
 #define CONF_MAX_LINE (64 * 1024)
 
-static int fail(char **errmsg, const char *name, unsigned line, const char *fmt, const char *a,
-		const char *b)
+_printf_format_(4, 5) static int fail(char **errmsg, const char *name, unsigned line,
+				      const char *fmt, ...)
 {
-	char *what = xasprintf(fmt, a ? a : "", b ? b : "");
+	va_list ap;
+	char *what = NULL;
 
-	*errmsg = line ? xasprintf("%s:%u: %s", name, line, what) : xasprintf("%s: %s", name, what);
+	va_start(ap, fmt);
+	if (vasprintf(&what, fmt, ap) < 0)
+		what = NULL;
+	va_end(ap);
+	if (line)
+		*errmsg = xasprintf("%s:%u: %s", name, line, what ? what : "out of memory");
+	else
+		*errmsg = xasprintf("%s: %s", name, what ? what : "out of memory");
 	free(what);
 	return -EINVAL;
 }
@@ -105,7 +114,7 @@ static int parse_line(char *text, unsigned line, const char *name, const struct 
 		return 0;
 	eq = strchr(p, '=');
 	if (!eq)
-		return fail(errmsg, name, line, "expected 'key = value', got '%s'", p, NULL);
+		return fail(errmsg, name, line, "expected 'key = value', got '%s'", p);
 	if (eq > p && eq[-1] == '+') {
 		append = true;
 		eq[-1] = '\0';
@@ -114,18 +123,18 @@ static int parse_line(char *text, unsigned line, const char *name, const struct 
 	key = trim(p);
 	value = trim(eq + 1);
 	if (!*key)
-		return fail(errmsg, name, line, "missing key before '='", NULL, NULL);
+		return fail(errmsg, name, line, "missing key before '='");
 	for (char *q = key; *q; q++)
 		if (!(islower((unsigned char)*q) || isdigit((unsigned char)*q) || *q == '_'))
 			return fail(errmsg, name, line,
-				    "bad key '%s': keys are lower-case letters, digits and '_'", key, NULL);
+				    "bad key '%s': keys are lower-case letters, digits and '_'", key);
 	/* Quotes are allowed around a whole value and removed. */
 	size_t vl = strlen(value);
 	if (vl >= 2 && value[0] == '"' && value[vl - 1] == '"') {
 		value[vl - 1] = '\0';
 		value++;
 	} else if (value[0] == '"') {
-		return fail(errmsg, name, line, "unterminated quote in the value of '%s'", key, NULL);
+		return fail(errmsg, name, line, "unterminated quote in the value of '%s'", key);
 	}
 
 	k = schema_key(s, key);
@@ -134,7 +143,7 @@ static int parse_line(char *text, unsigned line, const char *name, const struct 
 	prev = (struct conf_entry *)conf_find(c, key);
 	if (append) {
 		if (k->type != CONF_LIST)
-			return fail(errmsg, name, line, "'%s' is not a list: use '=' instead of '+='", key, NULL);
+			return fail(errmsg, name, line, "'%s' is not a list: use '=' instead of '+='", key);
 		if (prev) {
 			char *joined = *prev->value ? xasprintf("%s %s", prev->value, value) : xstrdup(value);
 
@@ -143,11 +152,8 @@ static int parse_line(char *text, unsigned line, const char *name, const struct 
 			return 0;
 		}
 	} else if (prev) {
-		char first[32];
-
-		snprintf(first, sizeof(first), "%u", prev->line);
-		return fail(errmsg, name, line, "'%s' is already set at line %s (use '+=' to add to a list)",
-			    key, first);
+		return fail(errmsg, name, line, "'%s' is already set at line %u (use '+=' to add to a list)",
+			    key, prev->line);
 	}
 	if (check_value(k, value, name, line, errmsg) < 0)
 		return -EINVAL;
@@ -173,7 +179,7 @@ int conf_parse_buffer(const char *name, const char *buf, size_t len,
 
 		for (const char *q = buf; *q; q++)
 			nl += *q == '\n';
-		r = fail(errmsg, name, nl, "contains a NUL byte: this is not a text declaration", NULL, NULL);
+		r = fail(errmsg, name, nl, "contains a NUL byte: this is not a text declaration");
 		goto out;
 	}
 	while (p < end) {
@@ -185,7 +191,7 @@ int conf_parse_buffer(const char *name, const char *buf, size_t len,
 		if (!logical)
 			start_line = lineno;
 		if (llen + n > CONF_MAX_LINE) {
-			r = fail(errmsg, name, start_line, "line is longer than 64 KiB", NULL, NULL);
+			r = fail(errmsg, name, start_line, "line is longer than 64 KiB");
 			goto out;
 		}
 		cont = n > 0 && p[n - 1] == '\\';
