@@ -102,9 +102,9 @@ size_t edit_distance(const char *a, const char *b)
 
 const char *closest_word(const char *word, const char *const *candidates, size_t n)
 {
-	const char *best = NULL;
+	const char *best = NULL, *prefixed = NULL;
 	size_t best_d = (size_t)-1;
-	size_t limit = strlen(word) / 3;
+	size_t len = strlen(word), limit = len / 4;
 
 	if (limit < 2)
 		limit = 2;
@@ -115,8 +115,14 @@ const char *closest_word(const char *word, const char *const *candidates, size_t
 			best_d = d;
 			best = candidates[i];
 		}
+		/* A truncated name ("qemux86" for "qemux86-64") is a typo too. */
+		if (len >= 3 && startswith(candidates[i], word) &&
+		    (!prefixed || strlen(candidates[i]) < strlen(prefixed)))
+			prefixed = candidates[i];
 	}
-	return best_d <= limit ? best : NULL;
+	if (best_d <= limit)
+		return best;
+	return prefixed;
 }
 
 bool valid_object_name(const char *name)

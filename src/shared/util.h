@@ -40,7 +40,8 @@ char *xasprintf(const char *fmt, ...) _printf_format_(1, 2);
 size_t edit_distance(const char *a, const char *b);
 
 /* The candidate closest to @word, or NULL when none is close enough to be a
- * plausible typo (distance > max(2, len/3)). */
+ * plausible typo: within max(2, len/4) edits, or else the shortest candidate
+ * that @word is a prefix of (for a word of 3+ characters). */
 const char *closest_word(const char *word, const char *const *candidates, size_t n);
 
 /* Valid object name: [A-Za-z0-9._-]+, not containing "..", not starting with

@@ -19,6 +19,14 @@ int main(void)
 	is_str(closest_word("hostnmae", keys, 4), "hostname", "did-you-mean in a longer word");
 	is_str(closest_word("zzzzzz", keys, 4), NULL, "no suggestion for an unrelated word");
 	is_str(closest_word("x", keys, 0), NULL, "no suggestion from no candidates");
+	{
+		static const char *const boards[] = { "qemux86-64", "x86-64-kvm-guest" };
+		static const char *const tpl[] = { "feature/kvm" };
+
+		is_str(closest_word("qemux86", boards, 2), "qemux86-64", "a truncated name is suggested");
+		is_str(closest_word("qe", boards, 2), NULL, "but not from two letters");
+		is_str(closest_word("feature/xen", tpl, 1), NULL, "three edits in eleven letters is no typo");
+	}
 
 	ok(valid_object_name("x86-kvm-guest1"), "a guest name is valid");
 	ok(valid_object_name("a.b_c-9"), "dots, underscores and dashes are valid");
