@@ -12,5 +12,15 @@ struct vmb_command {
 int cmd_probe(int argc, char **argv);
 int cmd_conf(int argc, char **argv);
 int cmd_suggest(int argc, char **argv);
+int cmd_step(int argc, char **argv);
+int cmd_kconfig(int argc, char **argv);
+int cmd_kernel_plan(int argc, char **argv);
+int cmd_kernel_deploy(int argc, char **argv);
+int cmd_kernel_store(int argc, char **argv);
+int cmd_patch_tree(int argc, char **argv);
+int cmd_diffconfig(int argc, char **argv);
+int cmd_mkimage(int argc, char **argv);
+int cmd_scc(int argc, char **argv);
+int cmd_audit(int argc, char **argv);
 
 #endif

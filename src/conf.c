@@ -15,17 +15,10 @@ _printf_format_(4, 5) static int fail(char **errmsg, const char *name, unsigned 
 				      const char *fmt, ...)
 {
 	va_list ap;
-	char *what = NULL;
 
 	va_start(ap, fmt);
-	if (vasprintf(&what, fmt, ap) < 0)
-		what = NULL;
+	*errmsg = where_vmsg(name, line, fmt, ap);
 	va_end(ap);
-	if (line)
-		*errmsg = xasprintf("%s:%u: %s", name, line, what ? what : "out of memory");
-	else
-		*errmsg = xasprintf("%s: %s", name, what ? what : "out of memory");
-	free(what);
 	return -EINVAL;
 }
 

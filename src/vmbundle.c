@@ -11,9 +11,23 @@
 #include <stdlib.h>
 
 static const struct vmb_command commands[] = {
+	/* What configure's bootstrap copy needs (see vmb_bootstrap_sources). */
 	{ "probe", cmd_probe, "identify a kernel or root filesystem image by its content" },
 	{ "conf", cmd_conf, "check a board/rootfs/template/guest declaration and print it" },
 	{ "suggest", cmd_suggest, "print the known name a mistyped one most likely means" },
+#ifndef VMB_BOOTSTRAP
+	/* The full build only: add new commands below this line. */
+	{ "step", cmd_step, "run one build step quietly, logging its output (kbuild style)" },
+	{ "kernel-plan", cmd_kernel_plan, "resolve a kernel's description and plan its build (for make)" },
+	{ "kconfig", cmd_kconfig, "make a kernel's .config with kbuild from a base and a fragment" },
+	{ "patch-tree", cmd_patch_tree, "make a patched, hard-linked copy of the kernel source" },
+	{ "kernel-store", cmd_kernel_store, "store a finished kernel's results under its content key" },
+	{ "kernel-deploy", cmd_kernel_deploy, "copy a stored kernel to the deploy directory" },
+	{ "diffconfig", cmd_diffconfig, "turn menuconfig changes into a fragment (or NAME.cfg)" },
+	{ "mkimage", cmd_mkimage, "write an ext2/3/4, cpio, tar.bz2, qcow2 or uImage image of a tree" },
+	{ "scc", cmd_scc, "resolve kernel descriptions (.scc) into a fragment queue and merge it" },
+	{ "audit", cmd_audit, "explain which requested kernel options did not make it into .config" },
+#endif
 };
 
 static void usage(FILE *f)

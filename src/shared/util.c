@@ -60,6 +60,39 @@ char *xasprintf(const char *fmt, ...)
 	return s;
 }
 
+char *xvasprintf(const char *fmt, va_list ap)
+{
+	char *s = NULL;
+
+	if (vasprintf(&s, fmt, ap) < 0)
+		return check_alloc(NULL);
+	return s;
+}
+
+char *where_vmsg(const char *file, unsigned line, const char *fmt, va_list ap)
+{
+	char *what = xvasprintf(fmt, ap), *msg;
+
+	msg = line ? xasprintf("%s:%u: %s", file, line, what) : xasprintf("%s: %s", file, what);
+	free(what);
+	return msg;
+}
+
+void strappendf(char **s, const char *fmt, ...)
+{
+	va_list ap;
+	char *add = NULL, *joined;
+
+	va_start(ap, fmt);
+	if (vasprintf(&add, fmt, ap) < 0)
+		add = check_alloc(NULL);
+	va_end(ap);
+	joined = xasprintf("%s%s", *s ? *s : "", add);
+	free(add);
+	free(*s);
+	*s = joined;
+}
+
 bool endswith(const char *s, const char *suffix)
 {
 	size_t ls = strlen(s), lx = strlen(suffix);

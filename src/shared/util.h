@@ -35,6 +35,13 @@ void *xrealloc(void *p, size_t n);
 char *xstrdup(const char *s);
 char *xstrndup(const char *s, size_t n);
 char *xasprintf(const char *fmt, ...) _printf_format_(1, 2);
+#include <stdarg.h>
+char *xvasprintf(const char *fmt, va_list ap) _printf_format_(1, 0);
+/* "file:line: message" (line 0: "file: message"), malloc'd: the shape of
+ * every error about parsed input. */
+char *where_vmsg(const char *file, unsigned line, const char *fmt, va_list ap) _printf_format_(3, 0);
+/* Append formatted text to the malloc'd string *s (NULL is empty). */
+void strappendf(char **s, const char *fmt, ...) _printf_format_(2, 3);
 
 /* Levenshtein distance, capped: used for "did you mean" suggestions. */
 size_t edit_distance(const char *a, const char *b);

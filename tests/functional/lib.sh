@@ -38,7 +38,7 @@ make_tree() {
     cp "$top_srcdir/$f" "$tree/"
   done
   cp -R "$top_srcdir/build-aux" "$top_srcdir/src" "$top_srcdir/templates" \
-        "$top_srcdir/kernel-configs" "$top_srcdir/guests" "$tree/"
+        "$top_srcdir/kernel-configs" "$top_srcdir/guests" "$top_srcdir/mk" "$tree/"
   chmod -R u+w "$tree"
 }
 

@@ -1,0 +1,145 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
+# The kernel pipeline (GNU make). Kernels are declared, not scripted: the
+# list comes from config.mk (the host plus the configured guests), and each
+# kernel's facts come from kernels/NAME/key.mk, which `vmbundle kernel-plan`
+# writes from its resolved description. Adding a guest never touches this file.
+#
+# Layout of the build tree:
+#   kernel-source/linux/         the kernel source, extracted once
+#   kernel-source/patched-ID/    a hard-linked copy with a patch set applied
+#   kernels/NAME/                NAME's resolved description (queue, merged.cfg,
+#                                patches) and key.mk
+#   kernels/obj/KEY/             one O= build per distinct configuration: KEY is
+#                                the SHA-256 of everything that feeds the build,
+#                                so kernels with identical configurations share it
+#   kernel-store/KEY/            finished results by key (--with-kernel-store
+#                                shares it between build trees, like sstate)
+#   deploy/images/BOARD/         results under stable names
+
+VMB_KDIR := kernels
+VMB_KSRCDIR := kernel-source
+VMB_DEPLOY := deploy/images/$(VMB_BOARD)
+VMB_KSTORE := $(or $(VMB_KERNEL_STORE),$(abs_builddir)/kernel-store)
+VMB_KERNELS := host $(if $(filter 1,$(MULTI_KVM_GUEST_TRIGGER)),$(VMB_GUESTS))
+
+# Reproducible kernels: the build time, user and host kbuild records.
+export KBUILD_BUILD_TIMESTAMP := @$(SOURCE_DATE_EPOCH)
+export KBUILD_BUILD_USER := vmbundle
+export KBUILD_BUILD_HOST := vmbundle
+
+# A recipe that fails leaves no target behind that a later make would trust
+# (an audit report in error mode, for instance).
+.DELETE_ON_ERROR:
+
+vmb_empty :=
+vmb_space := $(vmb_empty) $(vmb_empty)
+# "  LABEL NAME" and the output into LOG; V=1 shows everything.
+vmb_step = $(VMB_TOOL) step $(if $(filter 1,$(V)),--verbose) --log=$(3) $(1) $(2) --
+# The names of the kernels sharing configuration KEY, for messages.
+vmb_knames = $(subst $(vmb_space),+,$(strip $(VMB_KNAMES_$(1))))
+vmb_kobj = $(abs_builddir)/$(VMB_KDIR)/obj/$(1)
+
+# ---- the kernel source, extracted once ---------------------------------
+ifeq ($(VMB_KERNEL_SOURCE_KIND),tarball)
+VMB_KSRC := $(abs_builddir)/$(VMB_KSRCDIR)/linux
+VMB_KSRC_STAMP := $(VMB_KSRCDIR)/.extracted
+# Re-extracted only when the tarball changes; into a temporary directory
+# first, so an interrupted extraction is never taken for a tree.
+$(VMB_KSRC_STAMP): $(VMB_KERNEL_SOURCE)
+	@echo "  EXTRACT $(notdir $<)"
+	@rm -rf $(VMB_KSRCDIR)/linux.tmp $(VMB_KSRCDIR)/linux $@ && mkdir -p $(VMB_KSRCDIR)/linux.tmp
+	@tar -xf $< -C $(VMB_KSRCDIR)/linux.tmp --strip-components=1
+	@mv $(VMB_KSRCDIR)/linux.tmp $(VMB_KSRCDIR)/linux && touch $@
+else
+VMB_KSRC := $(VMB_KERNEL_SOURCE)
+VMB_KSRC_STAMP := $(VMB_KERNEL_SOURCE)/Makefile
+endif
+
+# ---- planning: resolve each kernel's description ------------------------
+VMB_KPLAN_ARGS = --dir=$(VMB_KDIR) --source=$(VMB_KERNEL_SOURCE) --arch=$(VMB_ARCH) \
+	--image=$(VMB_KERNEL_IMAGE) --cc=$(VMB_KERNEL_CC) \
+	$(foreach d,$(VMB_KCONF_DIRS),-I $(d)) \
+	-D KARCH=$(VMB_KARCH) -D KTYPE=$(VMB_KTYPE)
+VMB_KINPUTS_host = $(VMB_HOST_SCC) $(VMB_HOST_KERNEL_FEATURES)
+$(foreach g,$(VMB_GUESTS),$(eval VMB_KINPUTS_$(g) = $(VMB_GUEST_$(g)_SCC)))
+
+# key.mk also lists the description files it was made from as its own
+# prerequisites, so editing one guest's .cfg re-plans only that guest.
+$(VMB_KDIR)/%/key.mk: config.mk $(VMB_TOOL_DEP)
+	@$(VMB_TOOL) kernel-plan --name=$* $(VMB_KPLAN_ARGS) -D KMACHINE=$(if $(filter host,$*),$(VMB_KMACHINE),$*) $(VMB_KINPUTS_$*)
+
+vmb_kplans := $(foreach k,$(VMB_KERNELS),$(VMB_KDIR)/$(k)/key.mk)
+ifeq ($(filter clean distclean mostlyclean maintainer-clean help check-kvm,$(MAKECMDGOALS)),)
+-include $(vmb_kplans)
+endif
+VMB_KEYS = $(sort $(foreach k,$(VMB_KERNELS),$(VMB_KEY_$(k))))
+
+# ---- one O= build per distinct configuration ----------------------------
+# $(1) = KEY
+define vmb_kobj_rules
+ifneq ($$(VMB_KPATCHSET_$(1)),)
+VMB_KSRC_$(1) := $(abs_builddir)/$(VMB_KSRCDIR)/patched-$$(VMB_KPATCHSET_$(1))
+VMB_KSRC_STAMP_$(1) := $(VMB_KSRCDIR)/patched-$$(VMB_KPATCHSET_$(1))/.patched
+$(VMB_KSRCDIR)/patched-$$(VMB_KPATCHSET_$(1))/.patched: $(VMB_KSRC_STAMP) $$(VMB_KPATCHES_$(1))
+	@$(VMB_TOOL) patch-tree --from=$(VMB_KSRC) --to=$$(VMB_KSRC_$(1)) $$(VMB_KPATCHES_$(1))
+else
+VMB_KSRC_$(1) := $(VMB_KSRC)
+VMB_KSRC_STAMP_$(1) := $(VMB_KSRC_STAMP)
+endif
+
+$(VMB_KDIR)/obj/$(1)/.config.vmb-generated: $(VMB_KDIR)/obj/$(1)/merged.cfg $$(VMB_KSRC_STAMP_$(1))
+	+@$$(call vmb_step,KCONFIG,$$(call vmb_knames,$(1)),$(VMB_KDIR)/obj/$(1)/build.log) \
+		$(VMB_TOOL) kconfig --make=$(MAKE) --ksrc=$$(VMB_KSRC_$(1)) --obj=$$(call vmb_kobj,$(1)) \
+		--arch=$(VMB_ARCH) --mode=$$(VMB_KMODE_$(1)) --fragment=$(VMB_KDIR)/obj/$(1)/merged.cfg
+
+$(VMB_KDIR)/obj/$(1)/kaudit.txt: $(VMB_KDIR)/obj/$(1)/.config.vmb-generated $(VMB_KDIR)/obj/$(1)/.config
+	@$(VMB_TOOL) audit --label=$$(call vmb_knames,$(1)) --queue=$(VMB_KDIR)/obj/$(1)/queue \
+		--ksrc=$$(VMB_KSRC_$(1)) --kobj=$$(call vmb_kobj,$(1)) --arch=$(VMB_ARCH) \
+		--mode=$(VMB_KAUDIT_MODE) --report=$$@
+
+$(VMB_KDIR)/obj/$(1)/.vmb-built: $(VMB_KDIR)/obj/$(1)/.config.vmb-generated $(VMB_KDIR)/obj/$(1)/.config \
+		$(VMB_KDIR)/obj/$(1)/kaudit.txt
+	@rm -f $$@
+	+@$$(call vmb_step,$(VMB_KERNEL_IMAGE_LABEL),$$(call vmb_knames,$(1)),$(VMB_KDIR)/obj/$(1)/build.log) \
+		$(MAKE) -C $$(VMB_KSRC_$(1)) O=$$(call vmb_kobj,$(1)) ARCH=$(VMB_ARCH) $(VMB_KERNEL_IMAGE) \
+		$$(if $$(shell grep -s '^CONFIG_MODULES=y' $(VMB_KDIR)/obj/$(1)/.config),modules)
+	+@rm -rf $(VMB_KDIR)/obj/$(1)/modules-staging; \
+	if grep -q '^CONFIG_MODULES=y' $(VMB_KDIR)/obj/$(1)/.config; then \
+	  $$(call vmb_step,MODINST,$$(call vmb_knames,$(1)),$(VMB_KDIR)/obj/$(1)/build.log) \
+	    $(MAKE) -C $$(VMB_KSRC_$(1)) O=$$(call vmb_kobj,$(1)) ARCH=$(VMB_ARCH) \
+	    INSTALL_MOD_PATH=$$(call vmb_kobj,$(1))/modules-staging DEPMOD=true modules_install; fi
+	@touch $$@
+
+# A stored kernel is not built again, unless this tree has a live build of
+# it (whose .config menuconfig may have changed since).
+ifneq ($$(or $$(wildcard $(VMB_KDIR)/obj/$(1)/.config),$$(if $$(wildcard $(VMB_KSTORE)/$(1)/config),,missing)),)
+$(VMB_KSTORE)/$(1)/config: $(VMB_KDIR)/obj/$(1)/.vmb-built
+	@$(VMB_TOOL) kernel-store --obj=$(VMB_KDIR)/obj/$(1) --image=$(VMB_KERNEL_IMAGE_PATH) --entry=$(VMB_KSTORE)/$(1)
+endif
+endef
+VMB_KERNEL_IMAGE_LABEL = $(shell echo $(VMB_KERNEL_IMAGE) | tr a-z A-Z)
+$(foreach key,$(VMB_KEYS),$(eval $(call vmb_kobj_rules,$(key))))
+
+# ---- per kernel: results under stable names, and the user's targets ----
+# $(1) = NAME
+define vmb_kernel_rules
+$(VMB_DEPLOY)/.kernel-$(1): $(VMB_KSTORE)/$$(VMB_KEY_$(1))/config
+	@$(VMB_TOOL) kernel-deploy --name=$(1) --entry=$(VMB_KSTORE)/$$(VMB_KEY_$(1)) \
+		--image=$(VMB_KERNEL_IMAGE_PATH) --to=$(VMB_DEPLOY)
+	@touch $$@
+
+kernel-$(1): $(VMB_DEPLOY)/.kernel-$(1)
+menuconfig-$(1): $(VMB_KDIR)/obj/$$(VMB_KEY_$(1))/.config.vmb-generated
+	$(MAKE) -C $$(VMB_KSRC_$$(VMB_KEY_$(1))) O=$$(call vmb_kobj,$$(VMB_KEY_$(1))) ARCH=$(VMB_ARCH) menuconfig
+diffconfig-$(1): $(VMB_KDIR)/obj/$$(VMB_KEY_$(1))/.config.vmb-generated
+	@$(VMB_TOOL) diffconfig --name=$(1) --obj=$(VMB_KDIR)/obj/$$(VMB_KEY_$(1)) \
+		--out=$(VMB_KDIR)/$(1)/menuconfig.cfg $$(if $$(filter 1,$$(UPDATE)),--update=$$(VMB_KUPDATE_$(1)))
+clean-$(1):
+	rm -rf $(VMB_KDIR)/obj/$$(VMB_KEY_$(1)) $(VMB_KSTORE)/$$(VMB_KEY_$(1)) $(VMB_DEPLOY)/.kernel-$(1) \
+		$(VMB_DEPLOY)/*-$(1) $(VMB_DEPLOY)/*-$(1).*
+.PHONY: kernel-$(1) menuconfig-$(1) diffconfig-$(1) clean-$(1)
+endef
+$(foreach k,$(VMB_KERNELS),$(eval $(call vmb_kernel_rules,$(k))))
+
+kernels: $(foreach k,$(VMB_KERNELS),kernel-$(k))
+.PHONY: kernels

@@ -1,0 +1,206 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* vmbundle mkimage: turn a staged root filesystem tree into one image. */
+#include "commands.h"
+#include "image/image.h"
+#include "image/permtab.h"
+#include "image/tree.h"
+#include "shared/util.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+static void usage(FILE *f)
+{
+	fputs("usage: vmbundle mkimage --tree DIR --format FORMAT --output FILE [OPTION...]\n"
+	      "Write an image of the staged root filesystem DIR, without root privileges.\n"
+	      "  --tree DIR           the staged root filesystem\n"
+	      "  --permissions FILE   permissions table (makedevs format); may be repeated,\n"
+	      "                       later lines win\n"
+	      "  --format FORMAT      one of the formats below\n"
+	      "  --output FILE        the image; replaced only when the new one is complete\n"
+	      "  --size SIZE          ext size (e.g. 512M); default: content + 30% + extra space\n"
+	      "  --extra-space SIZE   free space added to the automatic ext size\n"
+	      "  --label LABEL        ext volume label (16 bytes at most)\n"
+	      "  --name NAME          seeds the ext UUID and hash seed, names the uImage\n"
+	      "                       (default: the output's file name)\n"
+	      "  --epoch SECONDS      every timestamp (default: $SOURCE_DATE_EPOCH)\n"
+	      "  --arch ARCH          uImage architecture for mkimage -A (default: x86_64)\n"
+	      "SIZE is bytes, or a number with K, M, G or T (binary units).\n\nformats:\n",
+	      f);
+	for (size_t i = 0; i < image_nhandlers; i++)
+		fprintf(f, "  %-10s %s\n", image_handlers[i]->type, image_handlers[i]->summary);
+}
+
+static bool holds_ext(const char *format)
+{
+	return startswith(format, "ext") || streq(format, "qcow2");
+}
+
+static int parse_epoch(const char *s, const char *from, uint64_t *out)
+{
+	char *end;
+	unsigned long long v;
+
+	errno = 0;
+	v = strtoull(s, &end, 10);
+	if (!*s || *s < '0' || *s > '9' || *end || errno || v > IMAGE_EPOCH_MAX) {
+		vmb_error("mkimage: %s '%s' is not a time in seconds since 1970 between 0 and %llu",
+			  from, s, IMAGE_EPOCH_MAX);
+		return -1;
+	}
+	*out = v;
+	return 0;
+}
+
+static int parse_size_opt(const char *opt, const char *s, uint64_t *out)
+{
+	if (image_parse_size(s, out))
+		return 0;
+	vmb_error("mkimage: %s '%s' is not a size (bytes, or a number with K, M, G or T)", opt, s);
+	return -1;
+}
+
+/* Read the tree and the tables; on error print and return -1. */
+static int load(const char *dir, char **tables, size_t ntables, struct tree *t)
+{
+	struct permtab p = { 0 };
+	char *err = NULL;
+	int r = tree_load(dir, t, &err);
+
+	for (size_t i = 0; i < ntables && r == 0; i++)
+		r = permtab_parse_file(tables[i], &p, &err);
+	if (r == 0)
+		r = tree_apply_permtab(t, &p, &err);
+	permtab_free(&p);
+	if (r < 0) {
+		vmb_error("mkimage: %s", err);
+		free(err);
+		return -1;
+	}
+	tree_finish(t);
+	return 0;
+}
+
+int cmd_mkimage(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "tree", required_argument, NULL, 't' },
+		{ "permissions", required_argument, NULL, 'p' },
+		{ "format", required_argument, NULL, 'f' },
+		{ "output", required_argument, NULL, 'o' },
+		{ "size", required_argument, NULL, 's' },
+		{ "extra-space", required_argument, NULL, 'x' },
+		{ "label", required_argument, NULL, 'L' },
+		{ "name", required_argument, NULL, 'n' },
+		{ "epoch", required_argument, NULL, 'e' },
+		{ "arch", required_argument, NULL, 'a' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct image_opts o = { 0 };
+	const char *dir = NULL, *format = NULL, *epoch = NULL;
+	const struct image_handler *h;
+	char **tables = NULL, *err = NULL;
+	size_t ntables = 0;
+	bool size_given = false, extra_given = false;
+	struct tree t;
+	int c, rc = 2;
+
+	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		switch (c) {
+		case 't': dir = optarg; break;
+		case 'p':
+			tables = xrealloc(tables, (ntables + 1) * sizeof(*tables));
+			tables[ntables++] = optarg;
+			break;
+		case 'f': format = optarg; break;
+		case 'o': o.output = optarg; break;
+		case 's':
+			if (parse_size_opt("--size", optarg, &o.size) < 0)
+				goto out;
+			size_given = true;
+			break;
+		case 'x':
+			if (parse_size_opt("--extra-space", optarg, &o.extra) < 0)
+				goto out;
+			extra_given = true;
+			break;
+		case 'L': o.label = optarg; break;
+		case 'n': o.name = optarg; break;
+		case 'e': epoch = optarg; break;
+		case 'a': o.arch = optarg; break;
+		case 'h':
+			usage(stdout);
+			rc = 0;
+			goto out;
+		default:
+			usage(stderr);
+			goto out;
+		}
+	}
+	if (optind < argc) {
+		vmb_error("mkimage: unexpected argument '%s' (options only; see --help)", argv[optind]);
+		goto out;
+	}
+	if (!dir || !format || !o.output) {
+		vmb_error("mkimage: --tree, --format and --output are required (see --help)");
+		goto out;
+	}
+	h = image_handler_find(format);
+	if (!h) {
+		const char *names[32];
+		const char *near;
+		char *list = image_format_list();
+
+		for (size_t i = 0; i < image_nhandlers && i < ARRAY_SIZE(names); i++)
+			names[i] = image_handlers[i]->type;
+		near = closest_word(format, names, image_nhandlers);
+		if (near)
+			vmb_error("mkimage: unknown format '%s' (did you mean '%s'?); valid: %s", format,
+				  near, list);
+		else
+			vmb_error("mkimage: unknown format '%s'; valid: %s", format, list);
+		free(list);
+		goto out;
+	}
+	if (!holds_ext(format) && (size_given || extra_given || o.label)) {
+		vmb_error("mkimage: --size, --extra-space and --label apply to ext2, ext3, ext4, "
+			  "ext2.gz and qcow2 images, not %s", format);
+		goto out;
+	}
+	if (size_given && o.size == 0) {
+		vmb_error("mkimage: --size 0 is not a size; leave --size out for the automatic size");
+		goto out;
+	}
+	if (o.arch && !streq(format, "uImage")) {
+		vmb_error("mkimage: --arch applies to uImage only");
+		goto out;
+	}
+	if (epoch) {
+		if (parse_epoch(epoch, "--epoch", &o.epoch) < 0)
+			goto out;
+	} else if ((epoch = getenv("SOURCE_DATE_EPOCH")) && *epoch) {
+		if (parse_epoch(epoch, "SOURCE_DATE_EPOCH", &o.epoch) < 0)
+			goto out;
+	} else {
+		vmb_error("mkimage: no epoch for the image's timestamps: set SOURCE_DATE_EPOCH or "
+			  "give --epoch SECONDS (e.g. the last commit's time: git log -1 --format=%%ct)");
+		goto out;
+	}
+
+	rc = 1;
+	if (load(dir, tables, ntables, &t) == 0) {
+		if (image_build(h, &t, &o, &err) == 0) {
+			rc = 0;
+		} else {
+			vmb_error("mkimage: %s: %s", o.output, err);
+			free(err);
+		}
+	}
+	tree_free(&t);
+out:
+	free(tables);
+	return rc;
+}

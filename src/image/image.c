@@ -1,0 +1,189 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#include "image.h"
+
+#include <errno.h>
+#include <ext2fs/ext2fs.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+const struct image_handler *const image_handlers[] = {
+	&image_ext4, &image_ext3, &image_ext2, &image_ext2_gz, &image_cpio, &image_cpio_gz,
+	&image_tar_bz2, &image_qcow2, &image_uimage,
+};
+const size_t image_nhandlers = ARRAY_SIZE(image_handlers);
+
+const struct image_handler *image_handler_find(const char *type)
+{
+	for (size_t i = 0; i < image_nhandlers; i++)
+		if (streq(image_handlers[i]->type, type))
+			return image_handlers[i];
+	return NULL;
+}
+
+char *image_format_list(void)
+{
+	char *list = xstrdup("");
+
+	for (size_t i = 0; i < image_nhandlers; i++) {
+		char *next = xasprintf("%s%s%s", list, i ? ", " : "", image_handlers[i]->type);
+
+		free(list);
+		list = next;
+	}
+	return list;
+}
+
+bool image_parse_size(const char *s, uint64_t *out)
+{
+	char *end;
+	unsigned long long v;
+	unsigned shift = 0;
+
+	if (!*s || *s < '0' || *s > '9')
+		return false;
+	errno = 0;
+	v = strtoull(s, &end, 10);
+	if (errno)
+		return false;
+	if (*end) {
+		switch (*end) {
+		case 'k': case 'K': shift = 10; break;
+		case 'm': case 'M': shift = 20; break;
+		case 'g': case 'G': shift = 30; break;
+		case 't': case 'T': shift = 40; break;
+		default: return false;
+		}
+		/* Accept "64K", "64KiB" and "64KB" alike: all binary. */
+		end++;
+		if (*end == 'i')
+			end++;
+		if (*end == 'B')
+			end++;
+		if (*end)
+			return false;
+	}
+	if (shift && v > (~0ULL >> shift))
+		return false;
+	*out = (uint64_t)v << shift;
+	return true;
+}
+
+void image_derive_uuid(const char *purpose, const char *name, uint64_t epoch, char out[37])
+{
+	unsigned char digest[EXT2FS_SHA512_LENGTH];
+	char *seed = xasprintf("vmbundle %s|%s|%llu", purpose, name, (unsigned long long)epoch);
+	unsigned char *u = digest;
+
+	ext2fs_sha512((const unsigned char *)seed, (unsigned long)strlen(seed), digest);
+	free(seed);
+	u[6] = (u[6] & 0x0f) | 0x80; /* version 8: vendor-defined */
+	u[8] = (u[8] & 0x3f) | 0x80; /* RFC variant */
+	snprintf(out, 37,
+		 "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x",
+		 u[0], u[1], u[2], u[3], u[4], u[5], u[6], u[7], u[8], u[9], u[10], u[11], u[12],
+		 u[13], u[14], u[15]);
+}
+
+/* "<dir>/.<base>.<what>-XXXXXX", created empty. */
+static char *make_tmp(const char *output, const char *what, char **err)
+{
+	const char *slash = strrchr(output, '/');
+	char *path;
+	int fd;
+
+	if (slash)
+		path = xasprintf("%.*s/.%s.%s-XXXXXX", (int)(slash - output), output, slash + 1, what);
+	else
+		path = xasprintf(".%s.%s-XXXXXX", output, what);
+	fd = mkostemp(path, O_CLOEXEC);
+	if (fd < 0) {
+		int e = errno;
+
+		*err = xasprintf("cannot create a temporary file next to '%s': %s", output,
+				 strerror(e));
+		free(path);
+		return NULL;
+	}
+	close(fd);
+	return path;
+}
+
+char *image_sibling_tmp(const struct image_job *j, const char *what, char **err)
+{
+	return make_tmp(j->opts->output, what, err);
+}
+
+int image_generate_into(const struct image_handler *h, const struct image_job *outer,
+			const char *path, uint64_t *size_out, char **err)
+{
+	struct image_job inner = *outer;
+	int r = 0;
+
+	inner.handler = h;
+	inner.tmp = (char *)path;
+	inner.size = 0;
+	if (h->setup)
+		r = h->setup(&inner, err);
+	if (r == 0)
+		r = h->generate(&inner, err);
+	if (size_out)
+		*size_out = inner.size;
+	return r;
+}
+
+/* mkstemp files are 0600; images are ordinary outputs: 0644 minus umask. */
+static int publish(const char *tmp, const char *output, char **err)
+{
+	mode_t mask = umask(0);
+
+	umask(mask);
+	if (chmod(tmp, 0644 & ~mask) < 0 || rename(tmp, output) < 0) {
+		*err = xasprintf("cannot move the finished image to '%s': %s", output,
+				 strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+int image_build(const struct image_handler *h, struct tree *t, const struct image_opts *o,
+		char **err)
+{
+	const char *slash = strrchr(o->output, '/');
+	struct image_job j = {
+		.handler = h,
+		.opts = o,
+		.tree = t,
+		.name = o->name ? o->name : slash ? slash + 1 : o->output,
+	};
+	struct stat st;
+	int r = 0;
+
+	if (stat(o->output, &st) == 0 && S_ISDIR(st.st_mode)) {
+		*err = xasprintf("output '%s' is a directory; give the image's file name", o->output);
+		return -EISDIR;
+	}
+	/* The finished image is renamed over the output: never over a device
+	 * (think /dev/null as root), a fifo or a symlink. */
+	if (lstat(o->output, &st) == 0 && !S_ISREG(st.st_mode)) {
+		*err = xasprintf("output '%s' exists and is not a regular file; the image would "
+				 "replace it: remove it or choose another name", o->output);
+		return -EEXIST;
+	}
+	if (h->setup)
+		r = h->setup(&j, err);
+	if (r < 0)
+		return r;
+	j.tmp = make_tmp(o->output, "tmp", err);
+	if (!j.tmp)
+		return -EIO;
+	r = h->generate(&j, err);
+	if (r == 0)
+		r = publish(j.tmp, o->output, err);
+	if (r < 0)
+		unlink(j.tmp);
+	free(j.tmp);
+	return r;
+}

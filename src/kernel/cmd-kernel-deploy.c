@@ -1,0 +1,224 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * The kernel store and the deploy directory.
+ *
+ * vmbundle kernel-store puts a finished kernel build's results into the
+ * store, under its content key: the image, .config, System.map, the audit
+ * report, the build log and a reproducible modules tarball. The entry is
+ * written under a temporary name and renamed, so a reader (another build tree
+ * sharing the store) sees a complete entry or none.
+ *
+ * vmbundle kernel-deploy copies a stored kernel to the deploy directory
+ * under stable names (never timestamps, so the host image that carries them
+ * is reproducible): IMAGE-NAME, config-NAME, System.map-NAME,
+ * kaudit-NAME.txt, kbuild-NAME.log and, with modules, modules-NAME.tgz.
+ */
+#include "commands.h"
+#include "shared/fsutil.h"
+#include "shared/run.h"
+#include "shared/util.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+/* What a store entry holds: the name in the O= directory (NULL: the image,
+ * whose path the board gives), the name in the store, whether optional. */
+static const struct stored {
+	const char *in_obj, *in_store;
+	bool optional;
+} stored[] = {
+	{ NULL, "image", false },
+	{ ".config", "config", false },
+	{ "System.map", "System.map", false },
+	{ "kaudit.txt", "kaudit.txt", true },
+	{ "build.log", "build.log", true },
+};
+
+static int copy(const char *from, const char *to, bool optional)
+{
+	char *err = NULL;
+
+	if (optional && access(from, F_OK) < 0)
+		return 0;
+	if (copy_file_atomic(from, to, &err) == 0)
+		return 0;
+	vmb_error("%s", err);
+	free(err);
+	return -1;
+}
+
+static int run_rm_rf(const char *path)
+{
+	const char *argv[] = { "rm", "-rf", path, NULL };
+	char *err = NULL;
+
+	if (run(argv, NULL, &err) == 0)
+		return 0;
+	vmb_error("%s", err);
+	free(err);
+	return -1;
+}
+
+/* tar | gzip -n: sorted, numeric root owners, every time SOURCE_DATE_EPOCH,
+ * so the same modules always give the same tarball. */
+static int modules_tarball(const char *staging, const char *to)
+{
+	const char *epoch = getenv("SOURCE_DATE_EPOCH");
+	char *mtime = xasprintf("--mtime=@%s", epoch && *epoch ? epoch : "0");
+	const char *tar[] = { "tar", "--sort=name", mtime, "--owner=0", "--group=0", "--numeric-owner",
+			      "--format=gnu", "-C", staging, "-cf", "-", "lib", NULL };
+	const char *gzip[] = { "gzip", "-n", "-9", NULL };
+	struct run_opts to_pipe = { .out = { RUN_PIPE, NULL, -1 } };
+	struct run_child t;
+	char *err = NULL;
+	int r = -1;
+
+	if (run_start(tar, &to_pipe, &t, &err) == 0) {
+		struct run_opts z = { .in = { RUN_FD, NULL, t.out_fd }, .out = { RUN_FILE, to, -1 } };
+		int zr = run(gzip, &z, &err);
+
+		if (zr < 0) {
+			vmb_error("%s", err);
+			free(err);
+			err = NULL;
+		}
+		if (run_wait(&t, &err) < 0)
+			vmb_error("%s", err);
+		else if (zr == 0)
+			r = 0;
+	} else {
+		vmb_error("%s", err);
+	}
+	free(err);
+	free(mtime);
+	return r;
+}
+
+static int store(const char *obj, const char *image, const char *entry)
+{
+	char *tmp = xasprintf("%s.tmp-%ld", entry, (long)getpid());
+	char *staging = xasprintf("%s/modules-staging/lib", obj);
+	int rc = 0, e;
+
+	e = mkdir_p(tmp, 0755);
+	if (e < 0) {
+		vmb_error("cannot create %s: %s", tmp, strerror(-e));
+		rc = -1;
+	}
+	for (size_t i = 0; i < ARRAY_SIZE(stored) && rc == 0; i++) {
+		char *from = xasprintf("%s/%s", obj, stored[i].in_obj ? stored[i].in_obj : image);
+		char *to = xasprintf("%s/%s", tmp, stored[i].in_store);
+
+		rc = copy(from, to, stored[i].optional);
+		free(from);
+		free(to);
+	}
+	if (rc == 0 && access(staging, F_OK) == 0) {
+		char *from = xasprintf("%s/modules-staging", obj), *to = xasprintf("%s/modules.tgz", tmp);
+
+		rc = modules_tarball(from, to);
+		free(from);
+		free(to);
+	}
+	/* Replace an older entry of the same key (rebuilt after menuconfig). */
+	if (rc == 0 && access(entry, F_OK) == 0)
+		rc = run_rm_rf(entry);
+	if (rc == 0 && rename(tmp, entry) < 0) {
+		vmb_error("cannot rename %s to %s: %s", tmp, entry, strerror(errno));
+		rc = -1;
+	}
+	if (rc < 0)
+		run_rm_rf(tmp);
+	free(tmp);
+	free(staging);
+	return rc;
+}
+
+static int deploy(const char *entry, const char *name, const char *image, const char *to)
+{
+	const char *base = strrchr(image, '/') ? strrchr(image, '/') + 1 : image;
+	int rc = 0, e = mkdir_p(to, 0755);
+
+	if (e < 0) {
+		vmb_error("cannot create %s: %s", to, strerror(-e));
+		return -1;
+	}
+	/* Deployed as PREFIX-NAME[SUFFIX]. */
+	struct { const char *in_store, *prefix, *suffix; bool optional; } files[] = {
+		{ "image", base, "", false },
+		{ "config", "config", "", false },
+		{ "System.map", "System.map", "", false },
+		{ "kaudit.txt", "kaudit", ".txt", true },
+		{ "build.log", "kbuild", ".log", true },
+		{ "modules.tgz", "modules", ".tgz", true },
+	};
+	for (size_t i = 0; i < ARRAY_SIZE(files) && rc == 0; i++) {
+		char *from = xasprintf("%s/%s", entry, files[i].in_store);
+		char *dest = xasprintf("%s/%s-%s%s", to, files[i].prefix, name, files[i].suffix);
+
+		rc = copy(from, dest, files[i].optional);
+		/* A kernel without modules has no tarball, not an old one. */
+		if (rc == 0 && files[i].optional && access(from, F_OK) < 0)
+			unlink(dest);
+		free(from);
+		free(dest);
+	}
+	return rc;
+}
+
+int cmd_kernel_store(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "obj", required_argument, NULL, 'o' }, { "image", required_argument, NULL, 'i' },
+		{ "entry", required_argument, NULL, 'e' }, { NULL, 0, NULL, 0 },
+	};
+	const char *obj = NULL, *image = NULL, *entry = NULL;
+	int c;
+
+	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		switch (c) {
+		case 'o': obj = optarg; break;
+		case 'i': image = optarg; break;
+		case 'e': entry = optarg; break;
+		default: goto usage;
+		}
+	}
+	if (!obj || !image || !entry || optind != argc)
+		goto usage;
+	return store(obj, image, entry) < 0 ? 1 : 0;
+usage:
+	fputs("usage: vmbundle kernel-store --obj=DIR --image=PATH --entry=STORE/KEY\n", stderr);
+	return 2;
+}
+
+int cmd_kernel_deploy(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "name", required_argument, NULL, 'n' }, { "entry", required_argument, NULL, 'e' },
+		{ "image", required_argument, NULL, 'i' }, { "to", required_argument, NULL, 't' },
+		{ NULL, 0, NULL, 0 },
+	};
+	const char *name = NULL, *entry = NULL, *image = NULL, *to = NULL;
+	int c;
+
+	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		switch (c) {
+		case 'n': name = optarg; break;
+		case 'e': entry = optarg; break;
+		case 'i': image = optarg; break;
+		case 't': to = optarg; break;
+		default: goto usage;
+		}
+	}
+	if (!name || !entry || !image || !to || optind != argc)
+		goto usage;
+	return deploy(entry, name, image, to) < 0 ? 1 : 0;
+usage:
+	fputs("usage: vmbundle kernel-deploy --name=NAME --entry=STORE/KEY --image=PATH --to=DIR\n", stderr);
+	return 2;
+}

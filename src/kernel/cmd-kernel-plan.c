@@ -1,0 +1,413 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * vmbundle kernel-plan: resolve one kernel's description and tell make how
+ * to build it.
+ *
+ * The kernel's build directory is named by a content key: the SHA-256 of
+ * everything that decides what kbuild produces (the merged configuration,
+ * the base it is applied to, the kernel source, the patches, the compiler,
+ * the architecture and image target). Two kernels with the same key share
+ * one build; a change to anything else (a guest's memory, its image formats)
+ * changes no key and rebuilds no kernel.
+ *
+ * Every file is written only when its content changes, so make's timestamps
+ * move only when something real did, and a no-op make never enters kbuild.
+ */
+#include "commands.h"
+#include "scc/outfile.h"
+#include "scc/pipeline.h"
+#include "scc/queue.h"
+#include "shared/fsutil.h"
+#include "shared/run.h"
+#include "shared/sha256.h"
+#include "shared/util.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <glob.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+struct plan_args {
+	const char *name, *dir, *source, *arch, *image, *cc;
+	const char **dirs, **defines;
+	size_t ndirs, ndefines;
+	const char *const *inputs;
+	size_t ninputs;
+};
+
+/* Write @text to @path unless the file already holds exactly that. */
+static int write_if_changed(const char *path, const char *text)
+{
+	size_t len = strlen(text), oldlen;
+	char *old = NULL, *err = NULL;
+
+	if (read_file(path, &old, &oldlen) == 0) {
+		bool same = oldlen == len && memcmp(old, text, len) == 0;
+
+		free(old);
+		if (same)
+			return 0;
+	}
+	if (outfile_write(path, text, len, &err) < 0) {
+		vmb_error("kernel-plan: %s", err);
+		free(err);
+		return -1;
+	}
+	return 0;
+}
+
+static int mkdirs(const char *path)
+{
+	int e = mkdir_p(path, 0755);
+
+	if (e < 0)
+		vmb_error("kernel-plan: cannot create %s: %s", path, strerror(-e));
+	return e;
+}
+
+/* The key kernel @name had before this plan, from its key.mk (malloc'd), or NULL. */
+static char *previous_key(const char *dir, const char *name)
+{
+	char *path = xasprintf("%s/%s/key.mk", dir, name), *text = NULL, *want, *at, *key = NULL;
+	size_t len;
+
+	if (read_file(path, &text, &len) == 0) {
+		want = xasprintf("\nVMB_KEY_%s := ", name);
+		at = strstr(text, want);
+		if (at) {
+			at += strlen(want);
+			key = xstrndup(at, strcspn(at, "\n"));
+		}
+		free(want);
+		free(text);
+	}
+	free(path);
+	return key;
+}
+
+/* Does any kernel other than @name currently use build directory @key? */
+static bool key_shared(const char *dir, const char *name, const char *key)
+{
+	char *pattern = xasprintf("%s/*/key.mk", dir);
+	bool shared = false;
+	glob_t g;
+
+	if (glob(pattern, 0, NULL, &g) == 0) {
+		for (size_t i = 0; i < g.gl_pathc && !shared; i++) {
+			char *other = xstrdup(g.gl_pathv[i]);
+			char *slash = strrchr(other, '/');
+			char *prev;
+
+			*slash = '\0';
+			slash = strrchr(other, '/');
+			if (!streq(slash ? slash + 1 : other, name)) {
+				prev = previous_key(dir, slash ? slash + 1 : other);
+				shared = prev && streq(prev, key);
+				free(prev);
+			}
+			free(other);
+		}
+		globfree(&g);
+	}
+	free(pattern);
+	return shared;
+}
+
+/* A kernel whose configuration changed keeps its old build directory, moved
+ * to the new key, so that kbuild rebuilds only what the change touches
+ * instead of everything. Not when another kernel still uses the old one. */
+static void carry_over_build(const char *dir, const char *name, const char *key)
+{
+	char *old = previous_key(dir, name);
+	char *from, *to;
+
+	if (!old || streq(old, key) || key_shared(dir, name, old)) {
+		free(old);
+		return;
+	}
+	from = xasprintf("%s/obj/%s", dir, old);
+	to = xasprintf("%s/obj/%s", dir, key);
+	if (access(to, F_OK) < 0 && access(from, F_OK) == 0) {
+		char *built = xasprintf("%s/.vmb-built", from);
+
+		unlink(built); /* it was built for the old configuration */
+		free(built);
+		if (rename(from, to) < 0)
+			vmb_warn("kernel %s: cannot reuse %s (%s): building afresh", name, from, strerror(errno));
+	}
+	free(from);
+	free(to);
+	free(old);
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* What identifies the kernel source: a tarball by its path, size and
+ * modification time (hashing 140 MB on every plan would cost seconds); a tree
+ * by its path and its top Makefile's time. */
+static int hash_source(struct sha256_ctx *h, const char *source)
+{
+	char real[PATH_MAX], buf[128];
+	struct stat st;
+
+	if (!realpath(source, real) || stat(real, &st) < 0) {
+		vmb_error("kernel-plan: kernel source %s: %s (re-run configure)", source, strerror(errno));
+		return -1;
+	}
+	if (S_ISDIR(st.st_mode)) {
+		char *mk = xasprintf("%s/Makefile", real);
+		int r = stat(mk, &st);
+
+		free(mk);
+		if (r < 0) {
+			vmb_error("kernel-plan: %s has no Makefile: it is not a kernel tree", real);
+			return -1;
+		}
+	}
+	sha256_update_str(h, real);
+	snprintf(buf, sizeof(buf), "%lld %lld.%09ld", (long long)st.st_size, (long long)st.st_mtim.tv_sec,
+		 st.st_mtim.tv_nsec);
+	sha256_update_str(h, buf);
+	return 0;
+}
+
+/* The compiler's own words about its version ("gcc (Debian 12.2.0-14) 12.2.0"):
+ * a compiler upgrade must rebuild every kernel. */
+static int hash_toolchain(struct sha256_ctx *h, const char *cc)
+{
+	const char *argv[] = { cc, "--version", NULL };
+	struct run_opts o = { .out = { RUN_PIPE, NULL, -1 } };
+	struct run_child child;
+	char buf[4096];
+	size_t len = 0;
+	ssize_t n;
+	char *err = NULL;
+
+	if (run_start(argv, &o, &child, &err) < 0) {
+		vmb_error("kernel-plan: %s", err);
+		free(err);
+		return -1;
+	}
+	while (len < sizeof(buf) - 1 && (n = read(child.out_fd, buf + len, sizeof(buf) - 1 - len)) > 0)
+		len += (size_t)n;
+	buf[len] = '\0';
+	if (run_wait(&child, &err) < 0) {
+		vmb_error("kernel-plan: %s", err);
+		free(err);
+		return -1;
+	}
+	buf[strcspn(buf, "\n")] = '\0';
+	sha256_update_str(h, buf);
+	return 0;
+}
+
+/* Every file the description was made from, sorted and unique. */
+static char **input_files(const struct scc_pipeline *p, size_t *n)
+{
+	size_t cap = p->res.nfiles + p->res.nfrags + p->res.npatches, k = 0;
+	char **v = xcalloc(cap, sizeof(*v));
+
+	for (size_t i = 0; i < p->res.nfiles; i++)
+		if (p->res.files[i][0] == '/')
+			v[k++] = p->res.files[i];
+	for (size_t i = 0; i < p->res.nfrags; i++)
+		v[k++] = p->res.frags[i].path;
+	for (size_t i = 0; i < p->res.npatches; i++)
+		if (p->res.patches[i].path)
+			v[k++] = p->res.patches[i].path;
+	qsort(v, k, sizeof(*v), cmp_str);
+	size_t u = 0;
+	for (size_t i = 0; i < k; i++)
+		if (u == 0 || !streq(v[u - 1], v[i]))
+			v[u++] = v[i];
+	*n = u;
+	return v;
+}
+
+static int plan(const struct plan_args *a)
+{
+	struct scc_options o = {
+		.dirs = a->dirs, .ndirs = a->ndirs, .defines = a->defines, .ndefines = a->ndefines,
+	};
+	struct scc_pipeline p;
+	char key[SHA256_HEX_LEN + 1], patchset[SHA256_HEX_LEN + 1] = "";
+	char *err = NULL, *merged = NULL, *queue = NULL, *patches = xstrdup(""), *mk = NULL;
+	char *kdir = NULL, *odir = NULL, *path;
+	const char *mode, *own_cfg = "";
+	char **files = NULL;
+	size_t nfiles = 0;
+	int rc = -1;
+
+	if (scc_pipeline_run(&o, a->inputs, a->ninputs, &p, &err) < 0) {
+		vmb_error("kernel %s: %s", a->name, err);
+		goto out;
+	}
+	for (size_t i = 0; i < p.res.nwarnings; i++)
+		vmb_warn("%s", p.res.warnings[i]);
+	merged = merge_text(&p.merged);
+	queue = queue_format(&p.res, &err);
+	if (!queue) {
+		vmb_error("kernel %s: %s", a->name, err);
+		goto out;
+	}
+	mode = scc_pipeline_var(&p, "KCONFIG_MODE");
+	if (!mode)
+		mode = "alldefconfig"; /* Yocto's default when nothing says otherwise */
+	if (!endswith(mode, "config") || strchr(mode, ' ')) {
+		vmb_error("kernel %s: KCONFIG_MODE '%s' is not a kbuild configuration target (allnoconfig, alldefconfig, tinyconfig, defconfig, ...)",
+			  a->name, mode);
+		goto out;
+	}
+
+	/* The patch set: its own identity, and part of the kernel's. */
+	if (p.res.npatches) {
+		struct sha256_ctx *ph = sha256_new();
+
+		for (size_t i = 0; i < p.res.npatches; i++) {
+			char hex[SHA256_HEX_LEN + 1];
+			int e = sha256_file(p.res.patches[i].path, hex);
+
+			if (e < 0) {
+				vmb_error("kernel %s: patch %s: %s", a->name, p.res.patches[i].path, strerror(-e));
+				sha256_finish(ph, hex);
+				goto out;
+			}
+			sha256_update_str(ph, hex);
+			strappendf(&patches, "%s\n", p.res.patches[i].path);
+		}
+		sha256_finish(ph, patchset);
+		patchset[16] = '\0'; /* a short name for the patched tree's directory */
+	}
+
+	struct sha256_ctx *h = sha256_new();
+	sha256_update_str(h, "vmbundle kernel key 1");
+	sha256_update_str(h, a->arch);
+	sha256_update_str(h, a->image);
+	sha256_update_str(h, mode);
+	sha256_update_str(h, patchset);
+	sha256_update_str(h, merged);
+	if (hash_source(h, a->source) < 0 || hash_toolchain(h, a->cc) < 0) {
+		sha256_finish(h, key);
+		goto out;
+	}
+	sha256_finish(h, key);
+	key[20] = '\0'; /* 80 bits name a build directory without collisions in practice */
+
+	for (size_t i = 0; i < p.res.nfrags; i++) {
+		const char *base = strrchr(p.res.frags[i].path, '/');
+		char *want = xasprintf("%s.cfg", a->name);
+
+		if (base && streq(base + 1, want))
+			own_cfg = p.res.frags[i].path;
+		free(want);
+	}
+
+	kdir = xasprintf("%s/%s", a->dir, a->name);
+	odir = xasprintf("%s/obj/%s", a->dir, key);
+	carry_over_build(a->dir, a->name, key);
+	if (mkdirs(kdir) < 0 || mkdirs(odir) < 0)
+		goto out;
+	struct { const char *dir, *file, *text; } outs[] = {
+		{ kdir, "queue", queue }, { kdir, "merged.cfg", merged }, { kdir, "patches", patches },
+		{ odir, "queue", queue }, { odir, "merged.cfg", merged },
+	};
+	for (size_t i = 0; i < ARRAY_SIZE(outs); i++) {
+		path = xasprintf("%s/%s", outs[i].dir, outs[i].file);
+		int r = write_if_changed(path, outs[i].text);
+
+		free(path);
+		if (r < 0)
+			goto out;
+	}
+
+	files = input_files(&p, &nfiles);
+	mk = xasprintf("# Generated by vmbundle kernel-plan for kernel %s; do not edit.\n"
+		       "VMB_KEY_%s := %s\nVMB_KMODE_%s := %s\nVMB_KPATCHSET_%s := %s\n"
+		       "VMB_KNAMES_%s += %s\nVMB_KUPDATE_%s := %s\nVMB_KPATCHES_%s :=",
+		       a->name, a->name, key, key, mode, key, patchset, key, a->name, a->name, own_cfg, key);
+	for (size_t i = 0; i < p.res.npatches; i++)
+		strappendf(&mk, " %s", p.res.patches[i].path);
+	strappendf(&mk, "\n%s/key.mk:", kdir);
+	for (size_t i = 0; i < nfiles; i++)
+		strappendf(&mk, " \\\n  %s", files[i]);
+	/* Empty rules: a deleted description file re-plans instead of stopping make. */
+	strappendf(&mk, "\n");
+	for (size_t i = 0; i < nfiles; i++)
+		strappendf(&mk, "%s:\n", files[i]);
+	path = xasprintf("%s/key.mk", kdir);
+	rc = write_if_changed(path, mk);
+	free(path);
+out:
+	free(err);
+	free(files);
+	free(mk);
+	free(kdir);
+	free(odir);
+	free(merged);
+	free(queue);
+	free(patches);
+	scc_pipeline_free(&p);
+	return rc;
+}
+
+static void usage(FILE *f)
+{
+	fputs("usage: vmbundle kernel-plan --name=NAME --dir=DIR --source=SRC --arch=ARCH --image=TARGET\n"
+	      "                            --cc=CC [-I DIR]... [-D VAR=VALUE]... INPUT...\n"
+	      "Resolve kernel NAME's description (INPUTs, as for 'vmbundle scc') and write\n"
+	      "DIR/NAME/{queue,merged.cfg,patches,key.mk} and DIR/obj/KEY/merged.cfg.\n",
+	      f);
+}
+
+int cmd_kernel_plan(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "name", required_argument, NULL, 'n' },  { "dir", required_argument, NULL, 'd' },
+		{ "source", required_argument, NULL, 's' }, { "arch", required_argument, NULL, 'a' },
+		{ "image", required_argument, NULL, 'i' }, { "cc", required_argument, NULL, 'c' },
+		{ "help", no_argument, NULL, 'h' },        { NULL, 0, NULL, 0 },
+	};
+	struct plan_args a = { 0 };
+	int c, rc;
+
+	a.dirs = xcalloc((size_t)argc, sizeof(*a.dirs));
+	a.defines = xcalloc((size_t)argc, sizeof(*a.defines));
+	while ((c = getopt_long(argc, argv, "I:D:", opts, NULL)) != -1) {
+		switch (c) {
+		case 'n': a.name = optarg; break;
+		case 'd': a.dir = optarg; break;
+		case 's': a.source = optarg; break;
+		case 'a': a.arch = optarg; break;
+		case 'i': a.image = optarg; break;
+		case 'c': a.cc = optarg; break;
+		case 'I': a.dirs[a.ndirs++] = optarg; break;
+		case 'D': a.defines[a.ndefines++] = optarg; break;
+		case 'h': usage(stdout); rc = 0; goto out;
+		default: usage(stderr); rc = 2; goto out;
+		}
+	}
+	if (!a.name || !a.dir || !a.source || !a.arch || !a.image || !a.cc || optind >= argc) {
+		usage(stderr);
+		rc = 2;
+		goto out;
+	}
+	if (!valid_object_name(a.name)) {
+		vmb_error("kernel-plan: invalid kernel name '%s'", a.name);
+		rc = 2;
+		goto out;
+	}
+	a.inputs = (const char *const *)argv + optind;
+	a.ninputs = (size_t)(argc - optind);
+	rc = plan(&a) < 0 ? 1 : 0;
+out:
+	free(a.dirs);
+	free(a.defines);
+	return rc;
+}

@@ -1,0 +1,15 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* Growable arrays: one macro instead of a realloc dance in every module. */
+#ifndef VMB_SCC_VEC_H
+#define VMB_SCC_VEC_H
+
+#include "shared/util.h"
+
+/* Make room for one more element in (ptr, n, cap) and return its address.
+ * The element is not initialised; n is incremented. */
+#define VEC_PUSH(ptr, n, cap)                                                           \
+	((n) == (cap) ? ((cap) = (cap) ? 2 * (cap) : 8,                                 \
+			 (ptr) = xrealloc((ptr), (cap) * sizeof(*(ptr)))) : (ptr),      \
+	 &(ptr)[(n)++])
+
+#endif

@@ -1,0 +1,134 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#include "fsutil.h"
+#include "util.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+int read_file(const char *path, char **data, size_t *len)
+{
+	size_t cap = 65536, n = 0;
+	char *buf;
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+
+	if (fd < 0)
+		return -errno;
+	buf = xmalloc(cap);
+	for (;;) {
+		ssize_t r;
+
+		if (cap - n < 2) {
+			cap *= 2;
+			buf = xrealloc(buf, cap);
+		}
+		r = read(fd, buf + n, cap - n - 1);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r < 0) {
+			int e = errno;
+
+			close(fd);
+			free(buf);
+			return -e;
+		}
+		if (r == 0)
+			break;
+		n += (size_t)r;
+	}
+	close(fd);
+	buf[n] = '\0';
+	*data = buf;
+	*len = n;
+	return 0;
+}
+
+int write_all(int fd, const void *p, size_t n)
+{
+	const unsigned char *b = p;
+
+	while (n > 0) {
+		ssize_t w = write(fd, b, n);
+
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w < 0)
+			return -errno;
+		if (w == 0)
+			return -EIO;
+		b += w;
+		n -= (size_t)w;
+	}
+	return 0;
+}
+
+int copy_file_atomic(const char *from, const char *to, char **err)
+{
+	char *tmp = xasprintf("%s.tmp-%ld", to, (long)getpid());
+	char buf[1 << 16];
+	struct stat st;
+	int in, out, e = 0;
+	ssize_t n;
+
+	in = open(from, O_RDONLY | O_CLOEXEC);
+	if (in < 0 || fstat(in, &st) < 0) {
+		*err = xasprintf("cannot read '%s': %s", from, strerror(errno));
+		if (in >= 0)
+			close(in);
+		free(tmp);
+		return -1;
+	}
+	out = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, st.st_mode & 07777);
+	if (out < 0) {
+		*err = xasprintf("cannot create '%s': %s", tmp, strerror(errno));
+		close(in);
+		free(tmp);
+		return -1;
+	}
+	while ((n = read(in, buf, sizeof(buf))) != 0) {
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			e = -errno;
+			break;
+		}
+		e = write_all(out, buf, (size_t)n);
+		if (e < 0)
+			break;
+	}
+	close(in);
+	if (e == 0 && fsync(out) < 0)
+		e = -errno;
+	if (close(out) < 0 && e == 0)
+		e = -errno;
+	if (e == 0 && rename(tmp, to) < 0)
+		e = -errno;
+	if (e < 0) {
+		*err = xasprintf("cannot copy '%s' to '%s': %s", from, to, strerror(-e));
+		unlink(tmp);
+	}
+	free(tmp);
+	return e < 0 ? -1 : 0;
+}
+
+int mkdir_p(const char *path, unsigned mode)
+{
+	char *p = xstrdup(path);
+	int r = 0;
+
+	for (char *s = p + 1; *s && r == 0; s++) {
+		if (*s != '/')
+			continue;
+		*s = '\0';
+		if (mkdir(p, mode) < 0 && errno != EEXIST)
+			r = -errno;
+		*s = '/';
+	}
+	if (r == 0 && mkdir(p, mode) < 0 && errno != EEXIST)
+		r = -errno;
+	free(p);
+	return r;
+}

@@ -1,0 +1,24 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* File helpers: whole-file reads, atomic copies, directory creation. */
+#ifndef VMB_FSUTIL_H
+#define VMB_FSUTIL_H
+
+#include "util.h"
+
+#include <stddef.h>
+
+/* Read all of @path into a NUL-terminated buffer (binary-safe: *len says how
+ * much). Returns 0, or a negative errno. */
+int read_file(const char *path, char **data, size_t *len);
+
+/* Copy @from to @to through a temporary file renamed into place, keeping
+ * @from's permission bits. Returns 0, or -1 with *err (malloc'd). */
+int copy_file_atomic(const char *from, const char *to, char **err);
+
+/* write(2) until all @n bytes are out. Returns 0, or a negative errno. */
+int write_all(int fd, const void *p, size_t n) _must_check_;
+
+/* mkdir -p. Returns 0, or a negative errno. */
+int mkdir_p(const char *path, unsigned mode);
+
+#endif

@@ -1,0 +1,233 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * posix_spawnp does the fork/exec: glibc reports a failed exec (missing
+ * program, no permission) as the spawn's own error, so there is no window
+ * where a child exists that never became the program.
+ */
+#include "run.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <spawn.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+extern char **environ;
+
+static const char *base_name(const char *path)
+{
+	const char *slash = strrchr(path, '/');
+
+	return slash ? slash + 1 : path;
+}
+
+static const char *signal_name(int sig)
+{
+#if defined(__GLIBC__) && (__GLIBC__ > 2 || (__GLIBC__ == 2 && __GLIBC_MINOR__ >= 32))
+	const char *abbrev = sigabbrev_np(sig);
+
+	if (abbrev) {
+		static __thread char buf[32];
+
+		snprintf(buf, sizeof(buf), "SIG%s", abbrev);
+		return buf;
+	}
+#endif
+	(void)sig;
+	return "signal";
+}
+
+char *run_describe_status(const char *name, int status)
+{
+	if (WIFEXITED(status)) {
+		if (WEXITSTATUS(status) == 0)
+			return NULL;
+		return xasprintf("'%s' failed with exit status %d", name, WEXITSTATUS(status));
+	}
+	if (WIFSIGNALED(status))
+		return xasprintf("'%s' was killed by signal %s (%s)%s", name,
+				 signal_name(WTERMSIG(status)), strsignal(WTERMSIG(status)),
+				 WCOREDUMP(status) ? ", core dumped" : "");
+	return xasprintf("'%s' ended in an unexpected state (wait status %#x)", name,
+			 (unsigned)status);
+}
+
+/* environ with the entries of @extra replacing variables of the same name. */
+static char **merged_env(const char *const *extra)
+{
+	size_t n = 0, m = 0, k = 0;
+	char **env;
+
+	while (environ[n])
+		n++;
+	while (extra && extra[m])
+		m++;
+	env = xcalloc(n + m + 1, sizeof(*env));
+	for (size_t i = 0; i < n; i++) {
+		const char *eq = strchr(environ[i], '=');
+		size_t len = eq ? (size_t)(eq - environ[i]) + 1 : strlen(environ[i]);
+		bool replaced = false;
+
+		for (size_t j = 0; j < m && !replaced; j++)
+			replaced = strncmp(extra[j], environ[i], len) == 0;
+		if (!replaced)
+			env[k++] = environ[i];
+	}
+	for (size_t j = 0; j < m; j++)
+		env[k++] = (char *)extra[j];
+	return env;
+}
+
+/* Where one standard stream of the child comes from: *child_fd is what the
+ * child gets (to be closed by us after the spawn), *our_fd the pipe end we
+ * keep. Returns 0, or -errno with *err set. */
+static int prepare_io(const struct run_io *io, bool is_input, const char *name, int *child_fd,
+		      int *our_fd, char **err)
+{
+	const char *what = is_input ? "standard input" : "standard output";
+	int fds[2];
+
+	*child_fd = -1;
+	*our_fd = -1;
+	switch (io->how) {
+	case RUN_INHERIT:
+		return 0;
+	case RUN_NULL:
+	case RUN_FILE: {
+		const char *path = io->how == RUN_NULL ? "/dev/null" : io->path;
+		int flags = is_input ? O_RDONLY : O_WRONLY | O_CREAT | O_TRUNC;
+
+		*child_fd = open(path, flags | O_CLOEXEC, 0644);
+		if (*child_fd < 0) {
+			int e = errno;
+
+			*err = xasprintf("cannot open '%s' as %s of '%s': %s", path, what, name,
+					 strerror(e));
+			return -e;
+		}
+		return 0;
+	}
+	case RUN_FD:
+		*child_fd = fcntl(io->fd, F_DUPFD_CLOEXEC, 3);
+		if (*child_fd < 0) {
+			int e = errno;
+
+			*err = xasprintf("cannot pass descriptor %d as %s of '%s': %s", io->fd, what,
+					 name, strerror(e));
+			return -e;
+		}
+		return 0;
+	case RUN_PIPE:
+		if (pipe2(fds, O_CLOEXEC) < 0) {
+			int e = errno;
+
+			*err = xasprintf("cannot make a pipe for %s of '%s': %s", what, name, strerror(e));
+			return -e;
+		}
+		*child_fd = is_input ? fds[0] : fds[1];
+		*our_fd = is_input ? fds[1] : fds[0];
+		return 0;
+	}
+	*err = xasprintf("internal error: bad redirection %d for '%s'", (int)io->how, name);
+	return -EINVAL;
+}
+
+static void close_if_open(int *fd)
+{
+	if (*fd >= 0)
+		close(*fd);
+	*fd = -1;
+}
+
+int run_start(const char *const argv[], const struct run_opts *opts, struct run_child *c,
+	      char **err)
+{
+	static const struct run_opts none;
+	posix_spawn_file_actions_t actions;
+	posix_spawnattr_t attr;
+	sigset_t all, empty;
+	int child_in = -1, child_out = -1;
+	char **env;
+	int r;
+
+	if (!opts)
+		opts = &none;
+	c->pid = -1;
+	c->in_fd = c->out_fd = -1;
+	c->name = xstrdup(base_name(argv[0]));
+	r = prepare_io(&opts->in, true, c->name, &child_in, &c->in_fd, err);
+	if (r == 0)
+		r = prepare_io(&opts->out, false, c->name, &child_out, &c->out_fd, err);
+	if (r < 0)
+		goto fail;
+
+	posix_spawn_file_actions_init(&actions);
+	if (child_in >= 0)
+		posix_spawn_file_actions_adddup2(&actions, child_in, STDIN_FILENO);
+	if (child_out >= 0)
+		posix_spawn_file_actions_adddup2(&actions, child_out, STDOUT_FILENO);
+	posix_spawnattr_init(&attr);
+	sigfillset(&all);
+	sigemptyset(&empty);
+	posix_spawnattr_setsigdefault(&attr, &all);
+	posix_spawnattr_setsigmask(&attr, &empty);
+	posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK);
+	env = merged_env(opts->env);
+	r = posix_spawnp(&c->pid, argv[0], &actions, &attr, (char *const *)argv, env);
+	free(env);
+	posix_spawnattr_destroy(&attr);
+	posix_spawn_file_actions_destroy(&actions);
+	if (r != 0) {
+		*err = xasprintf("cannot run '%s': %s", argv[0], strerror(r));
+		c->pid = -1;
+		r = -r;
+		goto fail;
+	}
+	close_if_open(&child_in);
+	close_if_open(&child_out);
+	return 0;
+
+fail:
+	close_if_open(&child_in);
+	close_if_open(&child_out);
+	close_if_open(&c->in_fd);
+	close_if_open(&c->out_fd);
+	free(c->name);
+	c->name = NULL;
+	return r;
+}
+
+int run_wait(struct run_child *c, char **err)
+{
+	int status;
+	pid_t r;
+
+	close_if_open(&c->in_fd);
+	close_if_open(&c->out_fd);
+	do
+		r = waitpid(c->pid, &status, 0);
+	while (r < 0 && errno == EINTR);
+	if (r < 0) {
+		*err = xasprintf("cannot wait for '%s': %s", c->name, strerror(errno));
+	} else {
+		*err = run_describe_status(c->name, status);
+	}
+	free(c->name);
+	c->name = NULL;
+	c->pid = -1;
+	return *err ? -1 : 0;
+}
+
+int run(const char *const argv[], const struct run_opts *opts, char **err)
+{
+	struct run_child c;
+	int r;
+
+	r = run_start(argv, opts, &c, err);
+	if (r < 0)
+		return r;
+	return run_wait(&c, err);
+}

@@ -1,0 +1,46 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#include "image/image.h"
+#include "tap.h"
+
+#include <stdlib.h>
+
+int main(void)
+{
+	uint64_t v = 0;
+	char a[37], b[37], c[37];
+	char *list;
+
+	ok(image_parse_size("4096", &v) && v == 4096, "plain bytes");
+	ok(image_parse_size("64K", &v) && v == 65536, "K is KiB");
+	ok(image_parse_size("512M", &v) && v == 512ULL << 20, "M is MiB");
+	ok(image_parse_size("2GiB", &v) && v == 2ULL << 30, "GiB spelled out");
+	ok(image_parse_size("1GB", &v) && v == 1ULL << 30, "GB is binary too");
+	ok(image_parse_size("1t", &v) && v == 1ULL << 40, "lower-case units");
+	ok(!image_parse_size("", &v), "empty is not a size");
+	ok(!image_parse_size("-1M", &v), "negative is not a size");
+	ok(!image_parse_size("10Q", &v), "unknown unit");
+	ok(!image_parse_size("1.5G", &v), "fractions are not sizes");
+	ok(!image_parse_size("99999999999999999999", &v), "overflow");
+	ok(!image_parse_size("20000000T", &v), "overflow through the unit");
+
+	image_derive_uuid("ext uuid", "root.ext4", 1577836800, a);
+	image_derive_uuid("ext uuid", "root.ext4", 1577836800, b);
+	image_derive_uuid("ext uuid", "root.ext4", 1577836801, c);
+	is_str(a, b, "the same name and epoch give the same UUID");
+	ok(strcmp(a, c) != 0, "another epoch gives another UUID");
+	image_derive_uuid("ext hash seed", "root.ext4", 1577836800, c);
+	ok(strcmp(a, c) != 0, "the hash seed differs from the UUID");
+	ok(strlen(a) == 36 && a[8] == '-' && a[14] == '8' && strchr("89ab", a[19]),
+	   "an RFC 9562 version 8 UUID: %s", a);
+
+	ok(image_handler_find("ext4") == &image_ext4, "ext4 is found");
+	ok(image_handler_find("uImage") == &image_uimage, "uImage is found");
+	ok(image_handler_find("EXT4") == NULL, "format names are exact");
+	list = image_format_list();
+	is_str(list, "ext4, ext3, ext2, ext2.gz, cpio, cpio.gz, tar.bz2, qcow2, uImage", "the format list");
+	free(list);
+	for (size_t i = 0; i < image_nhandlers; i++)
+		ok(image_handlers[i]->generate && image_handlers[i]->summary,
+		   "%s has a generate step and a summary", image_handlers[i]->type);
+	return done_testing();
+}
