@@ -31,6 +31,16 @@ export KBUILD_BUILD_HOST := vmbundle
 # (an audit report in error mode, for instance).
 .DELETE_ON_ERROR:
 
+# The compiler kbuild runs: with --enable-ccache, through ccache, whose
+# per-build statistics go to a log of this tree's own (the user's global
+# counters stay untouched). Configuration, build and audit must all see the
+# same CC, or Kconfig's compiler checks would differ between them.
+VMB_KCC = $(strip $(VMB_CCACHE) $(VMB_KERNEL_CC))
+vmb_kcc_var = $(if $(VMB_CCACHE),'CC=$(VMB_KCC)')
+ifneq ($(VMB_CCACHE),)
+export CCACHE_STATSLOG := $(abs_builddir)/$(VMB_KDIR)/ccache-stats.log
+endif
+
 vmb_empty :=
 vmb_space := $(vmb_empty) $(vmb_empty)
 # "  LABEL NAME" and the output into LOG; V=1 shows everything.
@@ -56,16 +66,20 @@ VMB_KSRC_STAMP := $(VMB_KERNEL_SOURCE)/Makefile
 endif
 
 # ---- planning: resolve each kernel's description ------------------------
+# The .scc search path: layers' and the project's kernel-configs/, the
+# --with-kernel-cache directories, then the kernel tree's own fragment
+# directories (tiny.config, kvm_guest.config, the defconfigs), last.
+VMB_SRCARCH = $(if $(filter x86_64 i386 x86,$(VMB_ARCH)),x86,$(VMB_ARCH))
 VMB_KPLAN_ARGS = --dir=$(VMB_KDIR) --source=$(VMB_KERNEL_SOURCE) --arch=$(VMB_ARCH) \
 	--image=$(VMB_KERNEL_IMAGE) --cc=$(VMB_KERNEL_CC) \
-	$(foreach d,$(VMB_KCONF_DIRS),-I $(d)) \
+	$(foreach d,$(VMB_KCONF_DIRS) $(VMB_KSRC)/arch/$(VMB_SRCARCH)/configs $(VMB_KSRC)/kernel/configs,-I $(d)) \
 	-D KARCH=$(VMB_KARCH) -D KTYPE=$(VMB_KTYPE)
 VMB_KINPUTS_host = $(VMB_HOST_SCC) $(VMB_HOST_KERNEL_FEATURES)
 $(foreach g,$(VMB_GUESTS),$(eval VMB_KINPUTS_$(g) = $(VMB_GUEST_$(g)_SCC)))
 
 # key.mk also lists the description files it was made from as its own
 # prerequisites, so editing one guest's .cfg re-plans only that guest.
-$(VMB_KDIR)/%/key.mk: config.mk $(VMB_TOOL_DEP)
+$(VMB_KDIR)/%/key.mk: config.mk $(VMB_TOOL_DEP) | $(VMB_KSRC_STAMP)
 	@$(VMB_TOOL) kernel-plan --name=$* $(VMB_KPLAN_ARGS) -D KMACHINE=$(if $(filter host,$*),$(VMB_KMACHINE),$*) $(VMB_KINPUTS_$*)
 
 vmb_kplans := $(foreach k,$(VMB_KERNELS),$(VMB_KDIR)/$(k)/key.mk)
@@ -89,24 +103,27 @@ endif
 
 $(VMB_KDIR)/obj/$(1)/.config.vmb-generated: $(VMB_KDIR)/obj/$(1)/merged.cfg $$(VMB_KSRC_STAMP_$(1))
 	+@$$(call vmb_step,KCONFIG,$$(call vmb_knames,$(1)),$(VMB_KDIR)/obj/$(1)/build.log) \
-		$(VMB_TOOL) kconfig --make=$(MAKE) --ksrc=$$(VMB_KSRC_$(1)) --obj=$$(call vmb_kobj,$(1)) \
+		$(VMB_TOOL) kconfig --make=$(MAKE) $(if $(VMB_CCACHE),'--make-var=CC=$(VMB_KCC)') --ksrc=$$(VMB_KSRC_$(1)) --obj=$$(call vmb_kobj,$(1)) \
 		--arch=$(VMB_ARCH) --mode=$$(VMB_KMODE_$(1)) --fragment=$(VMB_KDIR)/obj/$(1)/merged.cfg
+
+# .config comes with the KCONFIG step; menuconfig may change it later.
+$(VMB_KDIR)/obj/$(1)/.config: $(VMB_KDIR)/obj/$(1)/.config.vmb-generated ;
 
 $(VMB_KDIR)/obj/$(1)/kaudit.txt: $(VMB_KDIR)/obj/$(1)/.config.vmb-generated $(VMB_KDIR)/obj/$(1)/.config
 	@$(VMB_TOOL) audit --label=$$(call vmb_knames,$(1)) --queue=$(VMB_KDIR)/obj/$(1)/queue \
 		--ksrc=$$(VMB_KSRC_$(1)) --kobj=$$(call vmb_kobj,$(1)) --arch=$(VMB_ARCH) \
-		--mode=$(VMB_KAUDIT_MODE) --report=$$@
+		$(if $(VMB_CCACHE),'--make-var=CC=$(VMB_KCC)') --mode=$(VMB_KAUDIT_MODE) --report=$$@
 
 $(VMB_KDIR)/obj/$(1)/.vmb-built: $(VMB_KDIR)/obj/$(1)/.config.vmb-generated $(VMB_KDIR)/obj/$(1)/.config \
 		$(VMB_KDIR)/obj/$(1)/kaudit.txt
 	@rm -f $$@
 	+@$$(call vmb_step,$(VMB_KERNEL_IMAGE_LABEL),$$(call vmb_knames,$(1)),$(VMB_KDIR)/obj/$(1)/build.log) \
-		$(MAKE) -C $$(VMB_KSRC_$(1)) O=$$(call vmb_kobj,$(1)) ARCH=$(VMB_ARCH) $(VMB_KERNEL_IMAGE) \
+		$(MAKE) -C $$(VMB_KSRC_$(1)) O=$$(call vmb_kobj,$(1)) ARCH=$(VMB_ARCH) $(vmb_kcc_var) $(VMB_KERNEL_IMAGE) \
 		$$(if $$(shell grep -s '^CONFIG_MODULES=y' $(VMB_KDIR)/obj/$(1)/.config),modules)
 	+@rm -rf $(VMB_KDIR)/obj/$(1)/modules-staging; \
 	if grep -q '^CONFIG_MODULES=y' $(VMB_KDIR)/obj/$(1)/.config; then \
 	  $$(call vmb_step,MODINST,$$(call vmb_knames,$(1)),$(VMB_KDIR)/obj/$(1)/build.log) \
-	    $(MAKE) -C $$(VMB_KSRC_$(1)) O=$$(call vmb_kobj,$(1)) ARCH=$(VMB_ARCH) \
+	    $(MAKE) -C $$(VMB_KSRC_$(1)) O=$$(call vmb_kobj,$(1)) ARCH=$(VMB_ARCH) $(vmb_kcc_var) \
 	    INSTALL_MOD_PATH=$$(call vmb_kobj,$(1))/modules-staging DEPMOD=true modules_install; fi
 	@touch $$@
 
@@ -130,7 +147,7 @@ $(VMB_DEPLOY)/.kernel-$(1): $(VMB_KSTORE)/$$(VMB_KEY_$(1))/config
 
 kernel-$(1): $(VMB_DEPLOY)/.kernel-$(1)
 menuconfig-$(1): $(VMB_KDIR)/obj/$$(VMB_KEY_$(1))/.config.vmb-generated
-	$(MAKE) -C $$(VMB_KSRC_$$(VMB_KEY_$(1))) O=$$(call vmb_kobj,$$(VMB_KEY_$(1))) ARCH=$(VMB_ARCH) menuconfig
+	$(MAKE) -C $$(VMB_KSRC_$$(VMB_KEY_$(1))) O=$$(call vmb_kobj,$$(VMB_KEY_$(1))) ARCH=$(VMB_ARCH) $(vmb_kcc_var) menuconfig
 diffconfig-$(1): $(VMB_KDIR)/obj/$$(VMB_KEY_$(1))/.config.vmb-generated
 	@$(VMB_TOOL) diffconfig --name=$(1) --obj=$(VMB_KDIR)/obj/$$(VMB_KEY_$(1)) \
 		--out=$(VMB_KDIR)/$(1)/menuconfig.cfg $$(if $$(filter 1,$$(UPDATE)),--update=$$(VMB_KUPDATE_$(1)))
@@ -142,4 +159,10 @@ endef
 $(foreach k,$(VMB_KERNELS),$(eval $(call vmb_kernel_rules,$(k))))
 
 kernels: $(foreach k,$(VMB_KERNELS),kernel-$(k))
+ifneq ($(VMB_CCACHE),)
+# The hit rate of this build's compiles; the log then starts afresh.
+	@if [ -s $(CCACHE_STATSLOG) ]; then \
+	  $(VMB_CCACHE) --show-log-stats | sed -n 's/^  *Hits: */  CCACHE  hits /p' | head -n 1; \
+	  : > $(CCACHE_STATSLOG); fi
+endif
 .PHONY: kernels

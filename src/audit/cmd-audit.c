@@ -194,8 +194,13 @@ static int audit(struct args *a)
 			free(summary);
 			goto out;
 		}
-		printf("kconfig audit%s%s: %s; see %s\n", a->label ? " of " : "", a->label ? a->label : "",
-		       summary, a->report);
+		/* In a build, one kbuild-style line per kernel; alone, a sentence. */
+		if (a->label && startswith(summary, "clean"))
+			printf("  %-7s %s (clean)\n", "KAUDIT", a->label);
+		else if (a->label)
+			printf("  %-7s %s (%s; see %s)\n", "KAUDIT", a->label, summary, a->report);
+		else
+			printf("kconfig audit: %s; see %s\n", summary, a->report);
 	} else {
 		fputs(report, stdout);
 	}

@@ -31,6 +31,8 @@
 
 struct kconfig_args {
 	const char *ksrc, *obj, *arch, *mode, *fragment, *make;
+	const char **vars; /* NAME=VALUE for kbuild's make (CC=ccache gcc) */
+	size_t nvars;
 };
 
 static int kbuild(const struct kconfig_args *a, const char *target, const char *allconfig)
@@ -38,9 +40,22 @@ static int kbuild(const struct kconfig_args *a, const char *target, const char *
 	char *o = xasprintf("O=%s", a->obj);
 	char *arch = xasprintf("ARCH=%s", a->arch);
 	char *ac = allconfig ? xasprintf("KCONFIG_ALLCONFIG=%s", allconfig) : NULL;
-	const char *argv[] = { a->make, "-C", a->ksrc, o, arch, target, ac, NULL };
+	const char **argv = xcalloc(a->nvars + 8, sizeof(*argv));
+	size_t n = 0;
 	char *err = NULL;
-	int r = run(argv, NULL, &err);
+	int r;
+
+	argv[n++] = a->make;
+	argv[n++] = "-C";
+	argv[n++] = a->ksrc;
+	argv[n++] = o;
+	argv[n++] = arch;
+	for (size_t i = 0; i < a->nvars; i++)
+		argv[n++] = a->vars[i];
+	argv[n++] = target;
+	argv[n++] = ac;
+	r = run(argv, NULL, &err);
+	free(argv);
 
 	if (r < 0) {
 		vmb_error("kbuild '%s' in %s failed: %s", target, a->obj, err);
@@ -88,74 +103,54 @@ static int merge_into_config(const char *config, const char *fragment)
 
 static void usage(FILE *f)
 {
-	fputs("usage: vmbundle kconfig --ksrc=DIR --obj=DIR --arch=ARCH --mode=BASE --fragment=FILE [--make=MAKE]\n"
+	fputs("usage: vmbundle kconfig --ksrc=DIR --obj=DIR --arch=ARCH --mode=BASE --fragment=FILE\n"
+	      "                       [--make=MAKE] [--make-var=NAME=VALUE]...\n"
 	      "Make DIR/.config with kbuild: BASE (allnoconfig, alldefconfig, tinyconfig, defconfig or\n"
 	      "any *config target of the kernel) with FILE's options merged over it.\n",
 	      f);
 }
 
-int cmd_kconfig(int argc, char **argv)
+/* The whole job, once the arguments are parsed. Returns the exit status. */
+static int configure_kernel(const struct kconfig_args *a)
 {
-	static const struct option opts[] = {
-		{ "ksrc", required_argument, NULL, 'k' },     { "obj", required_argument, NULL, 'o' },
-		{ "arch", required_argument, NULL, 'a' },     { "mode", required_argument, NULL, 'm' },
-		{ "fragment", required_argument, NULL, 'f' }, { "make", required_argument, NULL, 'M' },
-		{ "help", no_argument, NULL, 'h' },           { NULL, 0, NULL, 0 },
-	};
-	struct kconfig_args a = { .make = "make" };
 	char fragment[PATH_MAX];
 	char *config, *saved, *err = NULL;
-	int c, r;
+	int r;
 
-	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
-		switch (c) {
-		case 'k': a.ksrc = optarg; break;
-		case 'o': a.obj = optarg; break;
-		case 'a': a.arch = optarg; break;
-		case 'm': a.mode = optarg; break;
-		case 'f': a.fragment = optarg; break;
-		case 'M': a.make = optarg; break;
-		case 'h': usage(stdout); return 0;
-		default: usage(stderr); return 2;
-		}
-	}
-	if (!a.ksrc || !a.obj || !a.arch || !a.mode || !a.fragment || optind != argc) {
+	if (!a->ksrc || !a->obj || !a->arch || !a->mode || !a->fragment) {
 		usage(stderr);
 		return 2;
 	}
-	if (!endswith(a.mode, "config")) {
+	if (!endswith(a->mode, "config")) {
 		vmb_error("kconfig: '%s' is not a kbuild configuration target (allnoconfig, alldefconfig, tinyconfig, defconfig, ...)",
-			  a.mode);
+			  a->mode);
 		return 2;
 	}
 	/* kbuild runs in the source tree: every path it is given must be absolute. */
-	if (!realpath(a.fragment, fragment)) {
-		vmb_error("%s: %s", a.fragment, strerror(errno));
+	if (!realpath(a->fragment, fragment)) {
+		vmb_error("%s: %s", a->fragment, strerror(errno));
 		return 1;
 	}
-	r = mkdir_p(a.obj, 0755);
+	r = mkdir_p(a->obj, 0755);
 	if (r < 0) {
-		vmb_error("%s: cannot create: %s", a.obj, strerror(-r));
+		vmb_error("%s: cannot create: %s", a->obj, strerror(-r));
 		return 1;
 	}
-	config = xasprintf("%s/.config", a.obj);
-	saved = xasprintf("%s/.config.vmb-generated", a.obj);
+	config = xasprintf("%s/.config", a->obj);
+	saved = xasprintf("%s/.config.vmb-generated", a->obj);
 	/* The saved copy is make's sign of success: it goes first and comes back
 	 * last, so an interrupted or failed run never looks finished. */
 	if (unlink(saved) < 0 && errno != ENOENT) {
 		vmb_error("%s: cannot remove: %s", saved, strerror(errno));
-		free(config);
-		free(saved);
-		return 1;
-	}
-	if (streq(a.mode, "allnoconfig") || streq(a.mode, "alldefconfig")) {
-		r = kbuild(&a, a.mode, fragment);
+		r = -1;
+	} else if (streq(a->mode, "allnoconfig") || streq(a->mode, "alldefconfig")) {
+		r = kbuild(a, a->mode, fragment);
 	} else {
-		r = kbuild(&a, a.mode, NULL);
+		r = kbuild(a, a->mode, NULL);
 		if (r == 0)
 			r = merge_into_config(config, fragment);
 		if (r == 0)
-			r = kbuild(&a, "olddefconfig", NULL);
+			r = kbuild(a, "olddefconfig", NULL);
 	}
 	if (r == 0 && copy_file_atomic(config, saved, &err) < 0) {
 		vmb_error("kconfig: %s", err);
@@ -165,4 +160,48 @@ int cmd_kconfig(int argc, char **argv)
 	free(config);
 	free(saved);
 	return r < 0 ? 1 : 0;
+}
+
+int cmd_kconfig(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "ksrc", required_argument, NULL, 'k' },     { "obj", required_argument, NULL, 'o' },
+		{ "arch", required_argument, NULL, 'a' },     { "mode", required_argument, NULL, 'm' },
+		{ "fragment", required_argument, NULL, 'f' }, { "make", required_argument, NULL, 'M' },
+		{ "make-var", required_argument, NULL, 'V' }, { "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct kconfig_args a = { .make = "make" };
+	const char **vars = xcalloc((size_t)argc, sizeof(*vars));
+	int c, rc;
+
+	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		switch (c) {
+		case 'k': a.ksrc = optarg; break;
+		case 'o': a.obj = optarg; break;
+		case 'a': a.arch = optarg; break;
+		case 'm': a.mode = optarg; break;
+		case 'f': a.fragment = optarg; break;
+		case 'M': a.make = optarg; break;
+		case 'V':
+			if (!strchr(optarg, '=')) {
+				vmb_error("kconfig: --make-var wants NAME=VALUE, not '%s'", optarg);
+				free(vars);
+				return 2;
+			}
+			vars[a.nvars++] = optarg;
+			break;
+		case 'h': usage(stdout); free(vars); return 0;
+		default: usage(stderr); free(vars); return 2;
+		}
+	}
+	if (optind != argc) {
+		usage(stderr);
+		free(vars);
+		return 2;
+	}
+	a.vars = vars;
+	rc = configure_kernel(&a);
+	free(vars);
+	return rc;
 }

@@ -132,10 +132,17 @@ static void carry_over_build(const char *dir, const char *name, const char *key)
 	from = xasprintf("%s/obj/%s", dir, old);
 	to = xasprintf("%s/obj/%s", dir, key);
 	if (access(to, F_OK) < 0 && access(from, F_OK) == 0) {
-		char *built = xasprintf("%s/.vmb-built", from);
+		/* Built and configured for the old key: the configuration step runs
+		 * again (its base or target may be what changed), then kbuild
+		 * recompiles only what differs. */
+		static const char *const stale[] = { ".vmb-built", ".config.vmb-generated", "kaudit.txt" };
 
-		unlink(built); /* it was built for the old configuration */
-		free(built);
+		for (size_t i = 0; i < ARRAY_SIZE(stale); i++) {
+			char *f = xasprintf("%s/%s", from, stale[i]);
+
+			unlink(f);
+			free(f);
+		}
 		if (rename(from, to) < 0)
 			vmb_warn("kernel %s: cannot reuse %s (%s): building afresh", name, from, strerror(errno));
 	}
