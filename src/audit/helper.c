@@ -26,11 +26,6 @@ static bool is_front_end(const char *name)
 	return false;
 }
 
-static int cmp_str(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
 /* The parser objects in @dir, sorted (so the command line is stable). */
 static char **parser_objects(const char *dir, size_t *n, char **err)
 {
@@ -65,7 +60,7 @@ static char **parser_objects(const char *dir, size_t *n, char **err)
 				 dir);
 		return NULL;
 	}
-	qsort(v, *n, sizeof(*v), cmp_str);
+	qsort(v, *n, sizeof(*v), cmp_strings);
 	return v;
 }
 

@@ -151,11 +151,6 @@ static void carry_over_build(const char *dir, const char *name, const char *key)
 	free(old);
 }
 
-static int cmp_str(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
 /* What identifies the kernel source: a tarball by its path, size and
  * modification time (hashing 140 MB on every plan would cost seconds); a tree
  * by its path and its top Makefile's time. */
@@ -229,7 +224,7 @@ static char **input_files(const struct scc_pipeline *p, size_t *n)
 	for (size_t i = 0; i < p->res.npatches; i++)
 		if (p->res.patches[i].path)
 			v[k++] = p->res.patches[i].path;
-	qsort(v, k, sizeof(*v), cmp_str);
+	qsort(v, k, sizeof(*v), cmp_strings);
 	size_t u = 0;
 	for (size_t i = 0; i < k; i++)
 		if (u == 0 || !streq(v[u - 1], v[i]))

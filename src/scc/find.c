@@ -21,11 +21,6 @@ struct paths {
 	size_t n, cap;
 };
 
-static int cmp_str(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
 /* Every *.scc below @dir, without following symbolic links to directories
  * (a link back up the tree would otherwise never end). */
 static void collect(const char *dir, unsigned depth, struct paths *out)
@@ -55,7 +50,7 @@ static void collect(const char *dir, unsigned depth, struct paths *out)
 	}
 	closedir(d);
 	if (here.n)
-		qsort(here.v, here.n, sizeof(*here.v), cmp_str);
+		qsort(here.v, here.n, sizeof(*here.v), cmp_strings);
 	for (size_t i = 0; i < here.n; i++) {
 		struct stat st;
 

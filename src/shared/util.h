@@ -43,6 +43,9 @@ char *where_vmsg(const char *file, unsigned line, const char *fmt, va_list ap) _
 /* Append formatted text to the malloc'd string *s (NULL is empty). */
 void strappendf(char **s, const char *fmt, ...) _printf_format_(2, 3);
 
+/* qsort comparator for an array of C strings (char *). */
+int cmp_strings(const void *a, const void *b);
+
 /* Levenshtein distance, capped: used for "did you mean" suggestions. */
 size_t edit_distance(const char *a, const char *b);
 
