@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 #include "fileprobe.h"
+#include "shared/fsutil.h"
 
 #include <elf.h>
 #include <errno.h>
@@ -44,22 +45,16 @@ static bool has(const struct probe_ctx *c, size_t off, const void *magic, size_t
 	return c->head_len >= off + len && memcmp(c->head + off, magic, len) == 0;
 }
 
+/* -1 (errno set) on error, like read(2), so callers can test < 0. */
 static ssize_t read_at(const struct probe_ctx *c, void *buf, size_t len, off_t off)
 {
-	size_t done = 0;
+	ssize_t n = pread_full(c->fd, buf, len, off);
 
-	while (done < len) {
-		ssize_t n = pread(c->fd, (char *)buf + done, len - done, off + (off_t)done);
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0)
-			return -1;
-		if (n == 0)
-			break;
-		done += (size_t)n;
+	if (n < 0) {
+		errno = (int)-n;
+		return -1;
 	}
-	return (ssize_t)done;
+	return n;
 }
 
 /* ---- kernels ----------------------------------------------------------- */

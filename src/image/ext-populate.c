@@ -12,6 +12,7 @@
  * block-at-a-time path of ext2fs_file_write that mke2fs -d takes.
  */
 #include "ext.h"
+#include "shared/fsutil.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -228,19 +229,12 @@ struct file_job {
 static int read_source(struct file_job *f, uint64_t off, size_t len)
 {
 	size_t padded = (len + EXT_BLOCK - 1) / EXT_BLOCK * EXT_BLOCK;
-	size_t done = 0;
+	ssize_t got = pread_full(f->fd, f->c->buf, len, (off_t)off);
 
-	while (done < len) {
-		ssize_t got = pread(f->fd, f->c->buf + done, len - done, (off_t)(off + done));
-
-		if (got < 0 && errno == EINTR)
-			continue;
-		if (got < 0)
-			return -errno;
-		if (got == 0)
-			return -ESTALE;
-		done += (size_t)got;
-	}
+	if (got < 0)
+		return (int)got;
+	if ((size_t)got < len)
+		return -ESTALE; /* the file shrank while we copied it */
 	memset(f->c->buf + len, 0, padded - len);
 	return 0;
 }

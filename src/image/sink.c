@@ -152,14 +152,12 @@ static int copy_run(void *ctx, uint64_t off, uint64_t len)
 	}
 	while (len > 0) {
 		size_t want = len < COPY_BUF ? (size_t)len : COPY_BUF;
-		ssize_t got = pread(c->fd, c->buf, want, (off_t)off);
+		ssize_t got = pread_full(c->fd, c->buf, want, (off_t)off);
 
-		if (got < 0 && errno == EINTR)
-			continue;
 		if (got < 0)
-			return -errno;
+			return (int)got;
 		if (got == 0)
-			return -ESTALE;
+			return -ESTALE; /* the file shrank while we copied it */
 		if ((r = sink_write(c->s, c->buf, (size_t)got, c->err)) < 0) {
 			c->sink_failed = true;
 			return r;

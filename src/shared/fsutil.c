@@ -65,6 +65,24 @@ int write_all(int fd, const void *p, size_t n)
 	return 0;
 }
 
+ssize_t pread_full(int fd, void *buf, size_t len, off_t off)
+{
+	size_t done = 0;
+
+	while (done < len) {
+		ssize_t got = pread(fd, (char *)buf + done, len - done, off + (off_t)done);
+
+		if (got < 0 && errno == EINTR)
+			continue;
+		if (got < 0)
+			return -errno;
+		if (got == 0)
+			break;
+		done += (size_t)got;
+	}
+	return (ssize_t)done;
+}
+
 int copy_file_atomic(const char *from, const char *to, char **err)
 {
 	char *tmp = xasprintf("%s.tmp-%ld", to, (long)getpid());

@@ -6,6 +6,7 @@
 #include "util.h"
 
 #include <stddef.h>
+#include <sys/types.h>
 
 /* Read all of @path into a NUL-terminated buffer (binary-safe: *len says how
  * much). Returns 0, or a negative errno. */
@@ -17,6 +18,10 @@ int copy_file_atomic(const char *from, const char *to, char **err);
 
 /* write(2) until all @n bytes are out. Returns 0, or a negative errno. */
 int write_all(int fd, const void *p, size_t n) _must_check_;
+
+/* pread(2) until @len bytes are in or the file ends. Returns how many bytes
+ * were read (fewer than @len only at end of file), or a negative errno. */
+ssize_t pread_full(int fd, void *buf, size_t len, off_t off) _must_check_;
 
 /* mkdir -p. Returns 0, or a negative errno. */
 int mkdir_p(const char *path, unsigned mode);
