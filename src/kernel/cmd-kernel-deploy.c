@@ -52,16 +52,13 @@ static int copy(const char *from, const char *to, bool optional)
 	return -1;
 }
 
-static int run_rm_rf(const char *path)
+static int remove_or_say(const char *path)
 {
-	const char *argv[] = { "rm", "-rf", path, NULL };
-	char *err = NULL;
+	int e = remove_tree(path);
 
-	if (run(argv, NULL, &err) == 0)
-		return 0;
-	vmb_error("%s", err);
-	free(err);
-	return -1;
+	if (e < 0)
+		vmb_error("cannot remove '%s': %s", path, strerror(-e));
+	return e;
 }
 
 /* tar | gzip -n: sorted, numeric root owners, every time SOURCE_DATE_EPOCH,
@@ -127,13 +124,13 @@ static int store(const char *obj, const char *image, const char *entry)
 	}
 	/* Replace an older entry of the same key (rebuilt after menuconfig). */
 	if (rc == 0 && access(entry, F_OK) == 0)
-		rc = run_rm_rf(entry);
+		rc = remove_or_say(entry);
 	if (rc == 0 && rename(tmp, entry) < 0) {
 		vmb_error("cannot rename %s to %s: %s", tmp, entry, strerror(errno));
 		rc = -1;
 	}
 	if (rc < 0)
-		run_rm_rf(tmp);
+		remove_or_say(tmp);
 	free(tmp);
 	free(staging);
 	return rc;

@@ -8,6 +8,7 @@
  * renamed when every patch applied.
  */
 #include "commands.h"
+#include "shared/fsutil.h"
 #include "shared/run.h"
 #include "shared/util.h"
 
@@ -45,10 +46,16 @@ int cmd_patch_tree(int argc, char **argv)
 	tmp = xasprintf("%s.tmp", to);
 	stamp = xasprintf("%s/.patched", to);
 	{
-		const char *rm[] = { "rm", "-rf", tmp, to, NULL };
 		const char *cp[] = { "cp", "-al", from, tmp, NULL };
+		int e = remove_tree(tmp);
 
-		if (run(rm, NULL, &err) < 0 || run(cp, NULL, &err) < 0) {
+		if (e == 0)
+			e = remove_tree(to);
+		if (e < 0) {
+			vmb_error("patch-tree: cannot remove an old %s: %s", to, strerror(-e));
+			goto out;
+		}
+		if (run(cp, NULL, &err) < 0) {
 			vmb_error("patch-tree: %s", err);
 			goto out;
 		}
@@ -75,13 +82,8 @@ int cmd_patch_tree(int argc, char **argv)
 	close(fd);
 	rc = 0;
 out:
-	if (rc) {
-		const char *rm[] = { "rm", "-rf", tmp, NULL };
-		char *e2 = NULL;
-
-		if (run(rm, NULL, &e2) < 0)
-			free(e2);
-	}
+	if (rc && remove_tree(tmp) < 0)
+		vmb_warn("patch-tree: could not remove %s", tmp);
 	free(err);
 	free(tmp);
 	free(stamp);

@@ -4,6 +4,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <ftw.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <sys/stat.h>
@@ -130,6 +131,28 @@ int copy_file_atomic(const char *from, const char *to, char **err)
 	}
 	free(tmp);
 	return e < 0 ? -1 : 0;
+}
+
+static int remove_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)
+{
+	(void)st;
+	(void)ftw;
+	if ((flag == FTW_DP ? rmdir(path) : unlink(path)) < 0 && errno != ENOENT)
+		return -errno;
+	return 0;
+}
+
+int remove_tree(const char *path)
+{
+	struct stat st;
+	int r;
+
+	if (lstat(path, &st) < 0)
+		return errno == ENOENT ? 0 : -errno;
+	r = nftw(path, remove_entry, 32, FTW_DEPTH | FTW_PHYS);
+	if (r < 0)
+		return -errno;
+	return r;
 }
 
 int mkdir_p(const char *path, unsigned mode)

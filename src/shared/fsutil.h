@@ -23,6 +23,10 @@ int write_all(int fd, const void *p, size_t n) _must_check_;
  * were read (fewer than @len only at end of file), or a negative errno. */
 ssize_t pread_full(int fd, void *buf, size_t len, off_t off) _must_check_;
 
+/* rm -rf, without following symlinks and without a process. A missing
+ * @path is not an error. Returns 0, or a negative errno. */
+int remove_tree(const char *path) _must_check_;
+
 /* mkdir -p. Returns 0, or a negative errno. */
 int mkdir_p(const char *path, unsigned mode);
 
