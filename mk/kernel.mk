@@ -9,9 +9,13 @@
 #   kernel-source/patched-ID/    a hard-linked copy with a patch set applied
 #   kernels/NAME/                NAME's resolved description (queue, merged.cfg,
 #                                patches) and key.mk
-#   kernels/obj/KEY/             one O= build per distinct configuration: KEY is
+#   kernels/obj/KEY              one build per distinct configuration: KEY is
 #                                the SHA-256 of everything that feeds the build,
-#                                so kernels with identical configurations share it
+#                                so kernels with identical configurations share it;
+#                                a link to the kernel's build directory
+#   kernels/build/NAME/          kernel NAME's O= build directory: it never moves
+#                                (kbuild records absolute paths), so a changed
+#                                configuration rebuilds only what it touches
 #   kernel-store/KEY/            finished results by key (--with-kernel-store
 #                                shares it between build trees, like sstate)
 #   deploy/images/BOARD/         results under stable names
@@ -20,7 +24,8 @@ VMB_KDIR := kernels
 VMB_KSRCDIR := kernel-source
 VMB_DEPLOY := deploy/images/$(VMB_BOARD)
 VMB_KSTORE := $(or $(VMB_KERNEL_STORE),$(abs_builddir)/kernel-store)
-VMB_KERNELS := host $(if $(filter 1,$(MULTI_KVM_GUEST_TRIGGER)),$(VMB_GUESTS))
+# Guests that run the host's kernel or a prebuilt one need no build.
+VMB_KERNELS := host $(if $(filter 1,$(MULTI_KVM_GUEST_TRIGGER)),$(VMB_GUEST_KERNELS))
 
 # Reproducible kernels: the build time, user and host kbuild records.
 export KBUILD_BUILD_TIMESTAMP := @$(SOURCE_DATE_EPOCH)
@@ -35,10 +40,22 @@ export KBUILD_BUILD_HOST := vmbundle
 # per-build statistics go to a log of this tree's own (the user's global
 # counters stay untouched). Configuration, build and audit must all see the
 # same CC, or Kconfig's compiler checks would differ between them.
-VMB_KCC = $(strip $(VMB_CCACHE) $(VMB_KERNEL_CC))
-vmb_kcc_var = $(if $(VMB_CCACHE),'CC=$(VMB_KCC)')
+# distcc or icecc (--with-distcc, --with-icecc) go in front of the compiler,
+# or behind ccache as its CCACHE_PREFIX, so a cache hit never leaves this
+# machine. They bring their own job count: kbuild then runs with -j of what
+# the hosts take (its own jobserver, not the top-level one).
+VMB_KCC = $(strip $(VMB_CCACHE) $(if $(VMB_CCACHE),,$(VMB_KWRAP)) $(VMB_KERNEL_CC))
+vmb_kcc_var = $(if $(VMB_CCACHE)$(VMB_KWRAP),'CC=$(VMB_KCC)')
+vmb_kcc_opt = $(if $(vmb_kcc_var),'--make-var=CC=$(VMB_KCC)')
+vmb_kjobs = $(if $(VMB_KJOBS),-j$(VMB_KJOBS))
 ifneq ($(VMB_CCACHE),)
 export CCACHE_STATSLOG := $(abs_builddir)/$(VMB_KDIR)/ccache-stats.log
+ifneq ($(VMB_KWRAP),)
+export CCACHE_PREFIX := $(VMB_KWRAP)
+endif
+endif
+ifneq ($(VMB_DISTCC_HOSTS),)
+export DISTCC_HOSTS := $(VMB_DISTCC_HOSTS)
 endif
 
 vmb_empty :=
@@ -47,7 +64,8 @@ vmb_space := $(vmb_empty) $(vmb_empty)
 vmb_step = $(VMB_TOOL) step $(if $(filter 1,$(V)),--verbose) --log=$(3) $(1) $(2) --
 # The names of the kernels sharing configuration KEY, for messages.
 vmb_knames = $(subst $(vmb_space),+,$(strip $(VMB_KNAMES_$(1))))
-vmb_kobj = $(abs_builddir)/$(VMB_KDIR)/obj/$(1)
+# kbuild is given the build directory itself, never the link to it.
+vmb_kobj = $(abs_builddir)/$(VMB_KDIR)/$(or $(VMB_KBUILD_$(1)),obj/$(1))
 
 # ---- the kernel source, extracted once ---------------------------------
 ifeq ($(VMB_KERNEL_SOURCE_KIND),tarball)
@@ -109,7 +127,7 @@ endif
 
 $(VMB_KDIR)/obj/$(1)/.config.vmb-generated: $(VMB_KDIR)/obj/$(1)/merged.cfg $$(VMB_KSRC_STAMP_$(1))
 	+@$$(call vmb_step,KCONFIG,$$(call vmb_knames,$(1)),$(VMB_KDIR)/obj/$(1)/build.log) \
-		$(VMB_TOOL) kconfig --make=$(MAKE) $(if $(VMB_CCACHE),'--make-var=CC=$(VMB_KCC)') --ksrc=$$(VMB_KSRC_$(1)) --obj=$$(call vmb_kobj,$(1)) \
+		$(VMB_TOOL) kconfig --make=$(MAKE) $(vmb_kcc_opt) --ksrc=$$(VMB_KSRC_$(1)) --obj=$$(call vmb_kobj,$(1)) \
 		--arch=$(VMB_ARCH) --mode=$$(VMB_KMODE_$(1)) --fragment=$(VMB_KDIR)/obj/$(1)/merged.cfg
 
 # .config comes with the KCONFIG step; menuconfig may change it later.
@@ -118,18 +136,18 @@ $(VMB_KDIR)/obj/$(1)/.config: $(VMB_KDIR)/obj/$(1)/.config.vmb-generated ;
 $(VMB_KDIR)/obj/$(1)/kaudit.txt: $(VMB_KDIR)/obj/$(1)/.config.vmb-generated $(VMB_KDIR)/obj/$(1)/.config
 	@$(VMB_TOOL) audit --label=$$(call vmb_knames,$(1)) --queue=$(VMB_KDIR)/obj/$(1)/queue \
 		--ksrc=$$(VMB_KSRC_$(1)) --kobj=$$(call vmb_kobj,$(1)) --arch=$(VMB_ARCH) \
-		$(if $(VMB_CCACHE),'--make-var=CC=$(VMB_KCC)') --mode=$(VMB_KAUDIT_MODE) --report=$$@
+		$(vmb_kcc_opt) --mode=$(VMB_KAUDIT_MODE) --report=$$@
 
 $(VMB_KDIR)/obj/$(1)/.vmb-built: $(VMB_KDIR)/obj/$(1)/.config.vmb-generated $(VMB_KDIR)/obj/$(1)/.config \
 		$(VMB_KDIR)/obj/$(1)/kaudit.txt
 	@rm -f $$@
 	+@$$(call vmb_step,$(VMB_KERNEL_IMAGE_LABEL),$$(call vmb_knames,$(1)),$(VMB_KDIR)/obj/$(1)/build.log) \
-		$(MAKE) -C $$(VMB_KSRC_$(1)) O=$$(call vmb_kobj,$(1)) ARCH=$(VMB_ARCH) $(vmb_kcc_var) $(VMB_KERNEL_IMAGE) \
+		$(MAKE) $(vmb_kjobs) -C $$(VMB_KSRC_$(1)) O=$$(call vmb_kobj,$(1)) ARCH=$(VMB_ARCH) $(vmb_kcc_var) $(VMB_KERNEL_IMAGE) \
 		$$(if $$(shell grep -s '^CONFIG_MODULES=y' $(VMB_KDIR)/obj/$(1)/.config),modules)
 	+@rm -rf $(VMB_KDIR)/obj/$(1)/modules-staging; \
 	if grep -q '^CONFIG_MODULES=y' $(VMB_KDIR)/obj/$(1)/.config; then \
 	  $$(call vmb_step,MODINST,$$(call vmb_knames,$(1)),$(VMB_KDIR)/obj/$(1)/build.log) \
-	    $(MAKE) -C $$(VMB_KSRC_$(1)) O=$$(call vmb_kobj,$(1)) ARCH=$(VMB_ARCH) $(vmb_kcc_var) \
+	    $(MAKE) $(vmb_kjobs) -C $$(VMB_KSRC_$(1)) O=$$(call vmb_kobj,$(1)) ARCH=$(VMB_ARCH) $(vmb_kcc_var) \
 	    INSTALL_MOD_PATH=$$(call vmb_kobj,$(1))/modules-staging DEPMOD=true modules_install; fi
 	@touch $$@
 
@@ -158,7 +176,8 @@ diffconfig-$(1): $(VMB_KDIR)/obj/$$(VMB_KEY_$(1))/.config.vmb-generated
 	@$(VMB_TOOL) diffconfig --name=$(1) --obj=$(VMB_KDIR)/obj/$$(VMB_KEY_$(1)) \
 		--out=$(VMB_KDIR)/$(1)/menuconfig.cfg $$(if $$(filter 1,$$(UPDATE)),--update=$$(VMB_KUPDATE_$(1)))
 clean-$(1):
-	rm -rf $(VMB_KDIR)/obj/$$(VMB_KEY_$(1)) $(VMB_KSTORE)/$$(VMB_KEY_$(1)) $(VMB_DEPLOY)/.kernel-$(1) \
+	rm -rf $(VMB_KDIR)/obj/$$(VMB_KEY_$(1)) $(VMB_KDIR)/build/$(1) $(VMB_KSTORE)/$$(VMB_KEY_$(1)) \
+		$(VMB_DEPLOY)/.kernel-$(1) \
 		$(VMB_DEPLOY)/*-$(1) $(VMB_DEPLOY)/*-$(1).*
 .PHONY: kernel-$(1) menuconfig-$(1) diffconfig-$(1) clean-$(1)
 endef

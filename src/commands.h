@@ -20,7 +20,11 @@ int cmd_kernel_store(int argc, char **argv);
 int cmd_patch_tree(int argc, char **argv);
 int cmd_diffconfig(int argc, char **argv);
 int cmd_mkimage(int argc, char **argv);
+int cmd_rootfs(int argc, char **argv);
 int cmd_scc(int argc, char **argv);
 int cmd_audit(int argc, char **argv);
+int cmd_stage(int argc, char **argv);
+int cmd_guests(int argc, char **argv);
+int cmd_kvm_probe(int argc, char **argv);
 
 #endif

@@ -7,6 +7,16 @@
 #include "conf.h"
 #include "shared/util.h"
 
+/* What rootfs types, templates and guests may add to a root filesystem
+ * (src/rootfs/decl.c reads them). */
+#define ROOTFS_CONTENT_KEYS \
+	{ "libraries", CONF_LIST },       /* shared libraries by soname, with their closure */ \
+	{ "files", CONF_LIST },           /* SRC:DEST[:MODE], or an absolute host SRC alone */ \
+	{ "fstab", CONF_LINES },          /* /etc/fstab lines; += adds a line */ \
+	{ "modules", CONF_LIST },         /* kernel modules to keep and load at boot, or "all" */ \
+	{ "users", CONF_LIST },           /* NAME:UID:GID:HOME:SHELL[:PASSWORD] */ \
+	{ "groups", CONF_LIST },          /* NAME:GID[:MEMBER,MEMBER...] */
+
 static const struct conf_key board_keys[] = {
 	{ "description", CONF_STRING },
 	{ "arch", CONF_STRING },          /* kbuild ARCH: x86_64, arm64 */
@@ -26,6 +36,7 @@ static const struct conf_key rootfs_keys[] = {
 	{ "programs", CONF_LIST },        /* programs imported from the build machine */
 	{ "features", CONF_LIST },
 	{ "image_formats", CONF_LIST },   /* default image formats for this type */
+	ROOTFS_CONTENT_KEYS
 };
 
 static const struct conf_key template_keys[] = {
@@ -34,6 +45,7 @@ static const struct conf_key template_keys[] = {
 	{ "programs", CONF_LIST },        /* added to the host rootfs */
 	{ "features", CONF_LIST },
 	{ "requires", CONF_LIST },        /* other templates this one needs */
+	ROOTFS_CONTENT_KEYS
 };
 
 /* A guest (guests/NAME.conf). Its kernel description is found by name in
@@ -52,8 +64,11 @@ static const struct conf_key guest_keys[] = {
 	{ "hostname", CONF_STRING },
 	{ "features", CONF_LIST },
 	{ "autostart", CONF_BOOL },
+	{ "autostart_order", CONF_UINT }, /* autostarted guests start in ascending order */
 	{ "install_name", CONF_STRING },  /* file name of the rootfs image on the host */
 	{ "carries", CONF_LIST },         /* guests nested inside this one */
+	{ "programs", CONF_LIST },        /* added to this guest's rootfs */
+	ROOTFS_CONTENT_KEYS
 };
 
 #define SCHEMA(kind, keys) { kind, keys, ARRAY_SIZE(keys) }

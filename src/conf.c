@@ -135,10 +135,11 @@ static int parse_line(char *text, unsigned line, const char *name, const struct 
 		return unknown_key(s, key, name, line, errmsg);
 	prev = (struct conf_entry *)conf_find(c, key);
 	if (append) {
-		if (k->type != CONF_LIST)
+		if (k->type != CONF_LIST && k->type != CONF_LINES)
 			return fail(errmsg, name, line, "'%s' is not a list: use '=' instead of '+='", key);
 		if (prev) {
-			char *joined = *prev->value ? xasprintf("%s %s", prev->value, value) : xstrdup(value);
+			char *joined = *prev->value ? xasprintf(k->type == CONF_LINES ? "%s\n%s" : "%s %s",
+							      prev->value, value) : xstrdup(value);
 
 			free(prev->value);
 			prev->value = joined;

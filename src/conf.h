@@ -16,6 +16,7 @@ enum conf_type {
 	CONF_LIST,  /* whitespace-separated words; += appends */
 	CONF_UINT,  /* decimal, > 0 */
 	CONF_BOOL,  /* yes/no/true/false/1/0 */
+	CONF_LINES, /* whole lines (fstab entries); += appends a line */
 };
 
 struct conf_key {

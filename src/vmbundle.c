@@ -15,6 +15,7 @@ static const struct vmb_command commands[] = {
 	{ "probe", cmd_probe, "identify a kernel or root filesystem image by its content" },
 	{ "conf", cmd_conf, "check a board/rootfs/template/guest declaration and print it" },
 	{ "suggest", cmd_suggest, "print the known name a mistyped one most likely means" },
+	{ "guests", cmd_guests, "check guests, what they extend and carry; print the selection" },
 #ifndef VMB_BOOTSTRAP
 	/* The full build only: add new commands below this line. */
 	{ "step", cmd_step, "run one build step quietly, logging its output (kbuild style)" },
@@ -25,8 +26,11 @@ static const struct vmb_command commands[] = {
 	{ "kernel-deploy", cmd_kernel_deploy, "copy a stored kernel to the deploy directory" },
 	{ "diffconfig", cmd_diffconfig, "turn menuconfig changes into a fragment (or NAME.cfg)" },
 	{ "mkimage", cmd_mkimage, "write an ext2/3/4, cpio, tar.bz2, qcow2 or uImage image of a tree" },
+	{ "rootfs", cmd_rootfs, "assemble a root filesystem tree and its permissions table from declarations" },
 	{ "scc", cmd_scc, "resolve kernel descriptions (.scc) into a fragment queue and merge it" },
 	{ "audit", cmd_audit, "explain which requested kernel options did not make it into .config" },
+	{ "stage", cmd_stage, "write a host (or carrier guest) image with its guests inside" },
+	{ "kvm-probe", cmd_kvm_probe, "say whether QEMU can use KVM here, by running it (else TCG)" },
 #endif
 };
 

@@ -721,3 +721,111 @@ void tree_free(struct tree *t)
 	free(t->dir);
 	memset(t, 0, sizeof(*t));
 }
+
+/* ---- names added after loading (the stager's guest files) --------------- */
+
+/* The directory @path names, made with its parents when missing. */
+static int graft_dir(struct tree *t, const char *path, struct tree_entry **out, char **err)
+{
+	struct tree_entry *cur = t->root;
+	const char *p = path;
+
+	while (*p) {
+		size_t len;
+		char *name;
+		bool found;
+		size_t at;
+
+		while (*p == '/')
+			p++;
+		len = strcspn(p, "/");
+		if (!len)
+			break;
+		name = xstrndup(p, len);
+		at = kid_slot(cur, name, &found);
+		if (!found) {
+			struct tree_inode *in = xcalloc(1, sizeof(*in));
+
+			in->mode = S_IFDIR | 0755;
+			insert_kid(cur, new_entry(cur, name, in));
+			at = kid_slot(cur, name, &found);
+		}
+		free(name);
+		cur = cur->kids[at];
+		if (!S_ISDIR(cur->inode->mode)) {
+			*err = xasprintf("'%s' is %s in the root filesystem tree, not a directory; "
+					 "staged files never go through links: make it a directory",
+					 cur->path, type_word(cur->inode->mode));
+			return -ENOTDIR;
+		}
+		p += len;
+	}
+	*out = cur;
+	return 0;
+}
+
+/* Size and data runs of a grafted file's host source. */
+static int measure_source(struct tree_inode *in, char **err)
+{
+	struct region_count rc = { 0 };
+	struct stat st;
+	int fd = open(in->src, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY);
+	int r;
+
+	if (fd < 0 || fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
+		r = fd < 0 ? -errno : -EINVAL;
+		*err = xasprintf("cannot read '%s': %s", in->src,
+				 r == -EINVAL ? "not a regular file" : strerror(-r));
+		if (fd >= 0)
+			close(fd);
+		return r;
+	}
+	in->size = (uint64_t)st.st_size;
+	r = tree_data_runs(fd, in->size, count_region, &rc);
+	close(fd);
+	if (r < 0) {
+		*err = xasprintf("cannot read '%s': %s", in->src, strerror(-r));
+		return r;
+	}
+	in->data_blocks = rc.blocks;
+	in->regions = rc.regions;
+	return 0;
+}
+
+int tree_graft(struct tree *t, const char *path, const char *src, const char *target,
+	       uint32_t mode, char **err)
+{
+	const char *slash = strrchr(path, '/');
+	char *dpath;
+	struct tree_entry *dir;
+	struct tree_inode *in;
+	bool found;
+	int r;
+
+	if (path[0] != '/' || !slash || !slash[1]) {
+		*err = xasprintf("'%s' is not an absolute file path in the image", path);
+		return -EINVAL;
+	}
+	dpath = xstrndup(path, (size_t)(slash - path));
+	r = graft_dir(t, dpath, &dir, err);
+	free(dpath);
+	if (r < 0)
+		return r;
+	kid_slot(dir, slash + 1, &found);
+	if (found) {
+		*err = xasprintf("'%s' is already in the root filesystem tree; the stager would "
+				 "replace it: remove it from the tree", path);
+		return -EEXIST;
+	}
+	in = xcalloc(1, sizeof(*in));
+	insert_kid(dir, new_entry(dir, slash + 1, in));
+	if (!src) {
+		in->mode = S_IFLNK | 0777;
+		in->target = xstrdup(target);
+		in->size = strlen(target);
+		return 0;
+	}
+	in->mode = S_IFREG | (mode & 07777);
+	in->src = xstrdup(src);
+	return measure_source(in, err);
+}

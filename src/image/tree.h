@@ -98,6 +98,16 @@ void tree_free(struct tree *t);
 int tree_data_runs(int fd, uint64_t size, int (*fn)(void *ctx, uint64_t off, uint64_t len),
 		   void *ctx);
 
+/* Add a name to a loaded tree that the staged directory does not have: a
+ * regular file at image path @path whose content is the host file @src
+ * (@mode: permission bits, owner 0:0), or, with @src NULL and @target set, a
+ * symlink to @target. Missing parent directories are made (0755, 0:0); an
+ * existing parent that is not a directory (a symlink, say) is an error, so
+ * nothing is ever written through a link. @path must not exist yet. Call
+ * tree_finish afterwards. Returns 0 or a negative errno with *err set. */
+int tree_graft(struct tree *t, const char *path, const char *src, const char *target,
+	       uint32_t mode, char **err);
+
 /* Would a symlink in directory @dir_depth levels deep with @target climb
  * above the root? Exposed for the tests. */
 bool tree_symlink_escapes(unsigned dir_depth, const char *target);

@@ -3,12 +3,13 @@
  * vmbundle kernel-plan: resolve one kernel's description and tell make how
  * to build it.
  *
- * The kernel's build directory is named by a content key: the SHA-256 of
- * everything that decides what kbuild produces (the merged configuration,
- * the base it is applied to, the kernel source, the patches, the compiler,
- * the architecture and image target). Two kernels with the same key share
- * one build; a change to anything else (a guest's memory, its image formats)
- * changes no key and rebuilds no kernel.
+ * The kernel's build is named by a content key: the SHA-256 of everything
+ * that decides what kbuild produces (the merged configuration, the base it
+ * is applied to, the kernel source, the patches, the compiler, the
+ * architecture and image target). Two kernels with the same key share one
+ * build (and one kernel-store entry); a change to anything else (a guest's
+ * memory, its image formats) changes no key and rebuilds no kernel. The
+ * key's build directory itself stays put (see link_build_dir).
  *
  * Every file is written only when its content changes, so make's timestamps
  * move only when something real did, and a no-op make never enters kbuild.
@@ -117,38 +118,97 @@ static bool key_shared(const char *dir, const char *name, const char *key)
 	return shared;
 }
 
-/* A kernel whose configuration changed keeps its old build directory, moved
- * to the new key, so that kbuild rebuilds only what the change touches
- * instead of everything. Not when another kernel still uses the old one. */
-static void carry_over_build(const char *dir, const char *name, const char *key)
+/* The stamps that claim a build directory is configured and built. */
+static void remove_stamps(const char *build)
 {
-	char *old = previous_key(dir, name);
-	char *from, *to;
+	static const char *const stamps[] = { ".vmb-built", ".config.vmb-generated", "kaudit.txt" };
 
-	if (!old || streq(old, key) || key_shared(dir, name, old)) {
-		free(old);
-		return;
+	for (size_t i = 0; i < ARRAY_SIZE(stamps); i++) {
+		char *f = xasprintf("%s/%s", build, stamps[i]);
+
+		unlink(f);
+		free(f);
 	}
-	from = xasprintf("%s/obj/%s", dir, old);
-	to = xasprintf("%s/obj/%s", dir, key);
-	if (access(to, F_OK) < 0 && access(from, F_OK) == 0) {
-		/* Built and configured for the old key: the configuration step runs
-		 * again (its base or target may be what changed), then kbuild
-		 * recompiles only what differs. */
-		static const char *const stale[] = { ".vmb-built", ".config.vmb-generated", "kaudit.txt" };
+}
 
-		for (size_t i = 0; i < ARRAY_SIZE(stale); i++) {
-			char *f = xasprintf("%s/%s", from, stale[i]);
+/*
+ * Give key @key a build directory. kbuild records absolute paths (Linux 6.1
+ * builds objtool with them), so a build directory that moved would be
+ * rebuilt from scratch: kernel @name therefore always builds in the same
+ * place, DIR/build/NAME, and DIR/obj/KEY is a symbolic link to it. When
+ * @name's configuration changes, the link for its old key goes and the
+ * same directory serves the new key, so kbuild recompiles only what the
+ * change touches. A key that already has a directory (another kernel with
+ * the same configuration planned first) keeps it. If a kernel that still
+ * uses @name's directory under another key exists, the new key gets a
+ * fresh directory of its own instead.
+ */
+static int link_build_dir(const char *dir, const char *name, const char *key)
+{
+	char *odir = xasprintf("%s/obj/%s", dir, key);
+	char *slot = xasprintf("%s/build/%s", dir, name);
+	char *target = xasprintf("../build/%s", name);
+	char *pattern = xasprintf("%s/obj/*", dir);
+	bool busy = false;
+	struct stat st;
+	glob_t g;
+	int rc = 0;
 
-			unlink(f);
-			free(f);
+	if (lstat(odir, &st) == 0)
+		goto out;
+	if (glob(pattern, 0, NULL, &g) == 0) {
+		for (size_t i = 0; i < g.gl_pathc && !busy; i++) {
+			char link[PATH_MAX];
+			ssize_t n = readlink(g.gl_pathv[i], link, sizeof(link) - 1);
+
+			if (n < 0)
+				continue;
+			link[n] = '\0';
+			busy = streq(link, target) && key_shared(dir, name, strrchr(g.gl_pathv[i], '/') + 1);
 		}
-		if (rename(from, to) < 0)
-			vmb_warn("kernel %s: cannot reuse %s (%s): building afresh", name, from, strerror(errno));
+		/* Links to our directory under keys nobody uses any more: their
+		 * stamps would soon describe another configuration's build. */
+		for (size_t i = 0; i < g.gl_pathc && !busy; i++) {
+			char link[PATH_MAX];
+			ssize_t n = readlink(g.gl_pathv[i], link, sizeof(link) - 1);
+
+			if (n >= 0 && (link[n] = '\0', streq(link, target)))
+				unlink(g.gl_pathv[i]);
+		}
+		globfree(&g);
 	}
-	free(from);
-	free(to);
-	free(old);
+	if (busy) {
+		rc = mkdirs(odir);
+		goto out;
+	}
+	if ((rc = mkdirs(slot)) < 0)
+		goto out;
+	remove_stamps(slot);
+	if (symlink(target, odir) < 0 && errno != EEXIST) {
+		vmb_error("kernel-plan: cannot link %s to %s: %s", odir, slot, strerror(errno));
+		rc = -1;
+	}
+out:
+	free(odir);
+	free(slot);
+	free(target);
+	free(pattern);
+	return rc;
+}
+
+/* Where key @key's build directory really is, relative to @dir: kbuild must
+ * be given that path, not the link's (malloc'd). */
+static char *build_dir_of(const char *dir, const char *key)
+{
+	char *odir = xasprintf("%s/obj/%s", dir, key);
+	char link[PATH_MAX];
+	ssize_t n = readlink(odir, link, sizeof(link) - 1);
+
+	free(odir);
+	if (n < 0 || strncmp(link, "../", 3) != 0)
+		return xasprintf("obj/%s", key);
+	link[n] = '\0';
+	return xstrdup(link + 3);
 }
 
 /* What identifies the kernel source: a tarball by its path, size and
@@ -241,7 +301,7 @@ static int plan(const struct plan_args *a)
 	struct scc_pipeline p;
 	char key[SHA256_HEX_LEN + 1], patchset[SHA256_HEX_LEN + 1] = "";
 	char *err = NULL, *merged = NULL, *queue = NULL, *patches = xstrdup(""), *mk = NULL;
-	char *kdir = NULL, *odir = NULL, *path;
+	char *kdir = NULL, *odir = NULL, *build = NULL, *path;
 	const char *mode, *own_cfg = "";
 	char **files = NULL;
 	size_t nfiles = 0;
@@ -312,10 +372,11 @@ static int plan(const struct plan_args *a)
 	}
 
 	kdir = xasprintf("%s/%s", a->dir, a->name);
-	odir = xasprintf("%s/obj/%s", a->dir, key);
-	carry_over_build(a->dir, a->name, key);
-	if (mkdirs(kdir) < 0 || mkdirs(odir) < 0)
+	odir = xasprintf("%s/obj", a->dir);
+	if (mkdirs(kdir) < 0 || mkdirs(odir) < 0 || link_build_dir(a->dir, a->name, key) < 0)
 		goto out;
+	strappendf(&odir, "/%s", key);
+	build = build_dir_of(a->dir, key);
 	struct { const char *dir, *file, *text; } outs[] = {
 		{ kdir, "queue", queue }, { kdir, "merged.cfg", merged }, { kdir, "patches", patches },
 		{ odir, "queue", queue }, { odir, "merged.cfg", merged },
@@ -332,8 +393,9 @@ static int plan(const struct plan_args *a)
 	files = input_files(&p, &nfiles);
 	mk = xasprintf("# Generated by vmbundle kernel-plan for kernel %s; do not edit.\n"
 		       "VMB_KEY_%s := %s\nVMB_KMODE_%s := %s\nVMB_KPATCHSET_%s := %s\n"
-		       "VMB_KNAMES_%s += %s\nVMB_KUPDATE_%s := %s\nVMB_KPATCHES_%s :=",
-		       a->name, a->name, key, key, mode, key, patchset, key, a->name, a->name, own_cfg, key);
+		       "VMB_KNAMES_%s += %s\nVMB_KBUILD_%s := %s\nVMB_KUPDATE_%s := %s\nVMB_KPATCHES_%s :=",
+		       a->name, a->name, key, key, mode, key, patchset, key, a->name, key, build, a->name, own_cfg,
+		       key);
 	for (size_t i = 0; i < p.res.npatches; i++)
 		strappendf(&mk, " %s", p.res.patches[i].path);
 	strappendf(&mk, "\n%s/key.mk:", kdir);
@@ -352,6 +414,7 @@ out:
 	free(mk);
 	free(kdir);
 	free(odir);
+	free(build);
 	free(merged);
 	free(queue);
 	free(patches);
@@ -364,7 +427,8 @@ static void usage(FILE *f)
 	fputs("usage: vmbundle kernel-plan --name=NAME --dir=DIR --source=SRC --arch=ARCH --image=TARGET\n"
 	      "                            --cc=CC [-I DIR]... [-D VAR=VALUE]... INPUT...\n"
 	      "Resolve kernel NAME's description (INPUTs, as for 'vmbundle scc') and write\n"
-	      "DIR/NAME/{queue,merged.cfg,patches,key.mk} and DIR/obj/KEY/merged.cfg.\n",
+	      "DIR/NAME/{queue,merged.cfg,patches,key.mk} and DIR/obj/KEY/merged.cfg, where\n"
+	      "DIR/obj/KEY links to NAME's build directory DIR/build/NAME.\n",
 	      f);
 }
 

@@ -1,0 +1,80 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
+# runqemu: boot this deploy directory's host image (or one guest) in QEMU,
+# the way Yocto's runqemu does. Installed as DEPLOY/runqemu by mk/boot.mk,
+# next to runqemu.conf, which says what the build made.
+#
+#   runqemu [nographic] [slirp] [snapshot] [kvm|tcg] [guest=NAME] [mem=MiB]
+#           [sshport=N] [qemuparams="..."] [bootparams="..."]
+#
+# QEMU_PARAMS and BOOT_PARAMS (environment) add to QEMU's arguments and the
+# kernel command line, like qemuparams= and bootparams=.
+set -u
+me=runqemu
+die() { echo "$me: $*" >&2; exit 1; }
+here=$(cd "$(dirname "$0")" && pwd)
+[ -r "$here/runqemu.conf" ] || die "$here/runqemu.conf is missing: run 'make runqemu' in the build tree to install it"
+. "$here/runqemu.conf"
+
+target=host snapshot= accel= mem= sshport=${RUNQEMU_SSH_PORT:-2222}
+qemuparams=${QEMU_PARAMS:-} bootparams=${BOOT_PARAMS:-}
+for arg in "$@"; do
+  case $arg in
+    nographic|slirp|serial) ;;          # the defaults, accepted as Yocto's runqemu does
+    snapshot) snapshot=,snapshot=on ;;  # writes go to a temporary overlay
+    kvm|tcg) accel=$arg ;;
+    guest=*) target=${arg#guest=} ;;
+    mem=*) mem=${arg#mem=} ;;
+    sshport=*) sshport=${arg#sshport=} ;;
+    qemuparams=*) qemuparams="$qemuparams ${arg#qemuparams=}" ;;
+    bootparams=*) bootparams="$bootparams ${arg#bootparams=}" ;;
+    -h|--help|help) sed -n '3,11s/^# \{0,1\}//p' "$0"; exit 0 ;;
+    *) die "unknown argument '$arg' (try: runqemu help)" ;;
+  esac
+done
+
+case " host $RUNQEMU_GUESTS " in
+  *" $target "*) ;;
+  *) die "no image named '$target' here (known: host $RUNQEMU_GUESTS)" ;;
+esac
+kernel="$here/bzImage-$target"
+[ -s "$kernel" ] || die "$kernel: missing or empty: run 'make' in the build tree first"
+if [ -x "$RUNQEMU_VMBUNDLE" ]; then
+  "$RUNQEMU_VMBUNDLE" probe --expect=kernel "$kernel" >/dev/null ||
+    die "$kernel: not a kernel image (corrupt? rebuild it with 'make kernel-$target')"
+fi
+image=
+for f in "$here/$target-$RUNQEMU_BOARD.rootfs.ext4" "$here/$target-$RUNQEMU_BOARD.rootfs.cpio.gz"; do
+  [ -e "$f" ] && { image=$f; break; }
+done
+[ -n "$image" ] || die "no root filesystem image for '$target' in $here ($target-$RUNQEMU_BOARD.rootfs.ext4 or .cpio.gz): run 'make' first"
+[ -s "$image" ] || die "$image: empty (an interrupted build? run 'make' again)"
+
+# KVM when it really works, probed by booting this very kernel; else TCG.
+if [ -z "$accel" ]; then
+  if [ -x "$RUNQEMU_VMBUNDLE" ]; then
+    verdict=$("$RUNQEMU_VMBUNDLE" kvm-probe --kernel="$kernel" --timeout=5)
+  else
+    verdict="tcg: vmbundle tool not found at $RUNQEMU_VMBUNDLE, so KVM was not probed"
+  fi
+  accel=${verdict%%:*}
+  echo "$me: ${verdict#*: } -> using $accel" >&2
+fi
+if [ "$accel" = kvm ]; then cpu=host; else cpu=max; fi
+
+root="console=$RUNQEMU_CONSOLE panic=-1"
+case $image in
+  *.ext4) set -- -drive "file=$image,if=virtio,format=raw$snapshot"; root="$root root=/dev/vda rw" ;;
+  *) set -- -initrd "$image" ;;
+esac
+# The host gets port 2222 (sshport=) of 127.0.0.1 forwarded to its port 22.
+fwd=
+[ "$target" = host ] && fwd=",hostfwd=tcp:127.0.0.1:$sshport-:22"
+[ -n "$mem" ] || { [ "$target" = host ] && mem=$RUNQEMU_HOST_MEM || mem=256; }
+
+echo "$me: booting $target ($accel): Ctrl-a x ends QEMU, Ctrl-a c its monitor" >&2
+# shellcheck disable=SC2086
+exec "$RUNQEMU_QEMU" -nodefaults -no-user-config -display none -machine "$RUNQEMU_MACHINE" \
+  -accel "$accel" -cpu "$cpu" -m "$mem" -smp 2 -kernel "$kernel" -append "$root $bootparams" \
+  "$@" -netdev "user,id=net0$fwd" -device virtio-net-pci,netdev=net0 \
+  -serial mon:stdio -no-reboot $qemuparams

@@ -1,0 +1,14 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* Which accelerator a guest gets: KVM when it really works, else TCG. */
+#ifndef VMB_ACCEL_H
+#define VMB_ACCEL_H
+
+#include "qemu-argv.h"
+
+/* @want is the guest's "accel" (auto, kvm or tcg). For auto: load the KVM
+ * module for this CPU's vendor when /dev/kvm is missing, probe the device,
+ * and on failure print one line saying why and that @guest runs under TCG.
+ * An explicit "kvm" that does not work is an error (-1, *err set). */
+int accel_choose(const char *want, const char *guest, enum accel *out, char **err) _must_check_;
+
+#endif

@@ -1,0 +1,65 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * A staged guest as the launcher sees it: /etc/vmbundle/guests/NAME.conf,
+ * written by the stager in the format of doc/pipeline.md and parsed with the
+ * project's strict declaration parser (src/conf.c).
+ */
+#ifndef VMB_GUEST_H
+#define VMB_GUEST_H
+
+#include "shared/util.h"
+
+#include <stdbool.h>
+#include <stddef.h>
+
+enum guest_net { GUEST_NET_USER, GUEST_NET_BRIDGE, GUEST_NET_NONE };
+enum disk_format { DISK_RAW, DISK_QCOW2 };
+
+/* Defaults for keys a launch configuration leaves out. */
+#define GUEST_DEFAULT_MEMORY 256
+#define GUEST_DEFAULT_VCPUS 1
+#define GUEST_DEFAULT_MACHINE "q35"
+#define GUEST_DEFAULT_ORDER 100
+
+struct guest {
+	char *name;
+	char *conf_path;
+	char *kernel;
+	char *initrd;  /* NULL: none */
+	char *cmdline; /* NULL: a default that suits the disks (guest_cmdline) */
+	char *machine;
+	char *accel;   /* "auto" (probe), "kvm" or "tcg" */
+	char **disks;  /* the first is the root disk */
+	enum disk_format *disk_formats; /* filled by guest_check_files */
+	size_t ndisks;
+	unsigned memory, vcpus;
+	enum guest_net network;
+	bool autostart;
+	unsigned autostart_order;
+};
+
+/* Parse one launch configuration. The file must be named NAME.conf and say
+ * "name = NAME". Returns 0, or -1 with *err ("path:line: ...") set. */
+int guest_load(const char *path, struct guest *g, char **err) _must_check_;
+
+/* Every DIR/ *.conf that parses, sorted by name: one broken configuration
+ * must not keep the other guests from running. Returns how many could not
+ * be read (their messages in *err, one a line), or -1 with *err set when DIR
+ * cannot be listed. A missing directory is no guests. */
+int guests_load_dir(const char *dir, struct guest **out, size_t *n, char **err) _must_check_;
+
+/* Check that the kernel, initrd and disks exist and look like what they
+ * claim to be; learn each disk's format. Returns 0 or -1 with *err set. */
+int guest_check_files(struct guest *g, char **err) _must_check_;
+
+/* The kernel command line to boot with (never NULL; points into @g or at a
+ * static default). */
+const char *guest_cmdline(const struct guest *g);
+
+/* Autostart order: ascending autostart_order, then name. */
+int guest_cmp_autostart(const void *a, const void *b);
+
+void guest_free(struct guest *g);
+void guests_free(struct guest *v, size_t n);
+
+#endif

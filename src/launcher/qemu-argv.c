@@ -1,0 +1,141 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#include "qemu-argv.h"
+
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+char *qemu_escape_commas(const char *path)
+{
+	size_t extra = 0;
+	char *out, *q;
+
+	for (const char *p = path; *p; p++)
+		extra += *p == ',';
+	out = q = xmalloc(strlen(path) + extra + 1);
+	for (const char *p = path; *p; p++) {
+		*q++ = *p;
+		if (*p == ',')
+			*q++ = ',';
+	}
+	*q = '\0';
+	return out;
+}
+
+/* FNV-1a: small, stable across builds and machines. */
+static uint32_t name_hash(const char *name)
+{
+	uint32_t h = 2166136261u;
+
+	for (const unsigned char *p = (const unsigned char *)name; *p; p++)
+		h = (h ^ *p) * 16777619u;
+	return h;
+}
+
+void guest_mac(const char *name, char out[18])
+{
+	uint32_t h = name_hash(name);
+
+	snprintf(out, 18, "52:54:00:%02x:%02x:%02x", (h >> 16) & 0xff, (h >> 8) & 0xff, h & 0xff);
+}
+
+void guest_tap_name(const char *name, char out[14])
+{
+	snprintf(out, 14, "vmtap%08x", (unsigned)name_hash(name));
+}
+
+static void add_accel(const struct qemu_plan *plan, struct strv *a)
+{
+	/* -cpu host passes the real CPU through under KVM; under TCG, max is
+	 * the richest model QEMU can emulate (it includes SVM, so a guest that
+	 * is itself a KVM host can run KVM_AMD guests). */
+	strv_add(a, "-accel");
+	strv_add(a, plan->accel == ACCEL_KVM ? "kvm" : "tcg");
+	strv_add(a, "-cpu");
+	strv_add(a, plan->accel == ACCEL_KVM ? "host" : "max");
+}
+
+static void add_disks(const struct guest *g, struct strv *a)
+{
+	for (size_t i = 0; i < g->ndisks; i++) {
+		char *file = qemu_escape_commas(g->disks[i]);
+		bool qcow2 = g->disk_formats && g->disk_formats[i] == DISK_QCOW2;
+
+		strv_add(a, "-drive");
+		strv_addf(a, "file=%s,if=virtio,format=%s", file, qcow2 ? "qcow2" : "raw");
+		free(file);
+	}
+}
+
+static void add_network(const struct guest *g, const struct qemu_plan *plan, struct strv *a)
+{
+	char mac[18];
+
+	if (g->network == GUEST_NET_NONE)
+		return;
+	guest_mac(g->name, mac);
+	strv_add(a, "-netdev");
+	if (g->network == GUEST_NET_BRIDGE)
+		/* The launcher made the tap and put it on the bridge already:
+		 * QEMU runs no ifup script. */
+		strv_addf(a, "tap,id=net0,ifname=%s,script=no,downscript=no", plan->tap);
+	else
+		strv_add(a, "user,id=net0");
+	/* romfile= (none): the guest boots with -kernel, never from the
+	 * network, and hosts carry no NIC option ROMs. */
+	strv_add(a, "-device");
+	strv_addf(a, "virtio-net-pci,netdev=net0,mac=%s,romfile=", mac);
+}
+
+static void add_console(const struct qemu_plan *plan, struct strv *a)
+{
+	if (plan->console_stdio) {
+		/* mon: multiplexes the monitor, so Ctrl-a x quits and Ctrl-a c
+		 * reaches the monitor, as with -nographic. */
+		strv_add(a, "-serial");
+		strv_add(a, "mon:stdio");
+		return;
+	}
+	char *sock = qemu_escape_commas(plan->console_socket);
+	char *log = qemu_escape_commas(plan->console_log);
+
+	strv_add(a, "-chardev");
+	strv_addf(a, "socket,id=console,path=%s,server=on,wait=off,logfile=%s,logappend=on", sock, log);
+	strv_add(a, "-serial");
+	strv_add(a, "chardev:console");
+	free(sock);
+	free(log);
+}
+
+void qemu_argv(const struct guest *g, const struct qemu_plan *plan, struct strv *a)
+{
+	strv_add(a, plan->qemu);
+	strv_add(a, "-name");
+	strv_add(a, g->name);
+	/* Only the devices asked for: no default NIC, VGA or config file. */
+	strv_add(a, "-nodefaults");
+	strv_add(a, "-no-user-config");
+	strv_add(a, "-display");
+	strv_add(a, "none");
+	strv_add(a, "-machine");
+	strv_add(a, g->machine);
+	add_accel(plan, a);
+	strv_add(a, "-m");
+	strv_addf(a, "%u", g->memory);
+	strv_add(a, "-smp");
+	strv_addf(a, "%u", g->vcpus);
+	strv_add(a, "-kernel");
+	strv_add(a, g->kernel);
+	if (g->initrd) {
+		strv_add(a, "-initrd");
+		strv_add(a, g->initrd);
+	}
+	strv_add(a, "-append");
+	strv_add(a, guest_cmdline(g));
+	add_disks(g, a);
+	add_network(g, plan, a);
+	add_console(plan, a);
+	/* A guest that reboots or powers off ends its QEMU: "stopped" then
+	 * means stopped, and HAL mode's init sees the guest end. */
+	strv_add(a, "-no-reboot");
+}

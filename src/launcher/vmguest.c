@@ -1,0 +1,454 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * vmguest: the on-target guest launcher. Reads the stager's launch
+ * configurations (/etc/vmbundle/guests/NAME.conf, doc/pipeline.md) and runs
+ * each guest as one QEMU process: list, start (in the background or on the
+ * console), stop, status, and autostart at boot.
+ */
+#include "accel.h"
+#include "bridge.h"
+#include "guest.h"
+#include "qemu-argv.h"
+#include "shared/fsutil.h"
+#include "spawn.h"
+#include "state.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+/* How long `stop` lets QEMU end on SIGTERM before SIGKILL. */
+#define STOP_GRACE_MS 10000
+/* A QEMU that dies this soon after start failed to start (bad option,
+ * unreadable file, no accelerator): report it now, not at the next list. */
+#define START_SETTLE_MS 500
+
+struct launcher {
+	struct vmguest_dirs dirs;
+	const char *qemu;
+	const char *accel; /* NULL: each guest's own setting */
+};
+
+static void usage(FILE *f)
+{
+	fputs("usage: vmguest [OPTION...] COMMAND [ARG...]\n"
+	      "Run the guests staged in this host.\n\n"
+	      "commands:\n"
+	      "  list                     every staged guest: name, memory, vcpus, image, state\n"
+	      "  status [NAME]            the running guests (or NAME's state; exit 3 when stopped)\n"
+	      "  start [--console] NAME   start NAME in the background (console on a socket and a\n"
+	      "                           log), or with --console in the foreground on this terminal\n"
+	      "                           (Ctrl-a x ends QEMU)\n"
+	      "  stop NAME                stop NAME (SIGTERM, then SIGKILL after 10 s)\n"
+	      "  autostart                start every guest with autostart = yes, by autostart_order\n"
+	      "                           then name\n\n"
+	      "options:\n"
+	      "  --accel=auto|kvm|tcg     override the guests' accel setting\n"
+	      "  --conf-dir=DIR           launch configurations (default /etc/vmbundle/guests)\n"
+	      "  --run-dir=DIR            pid files and console sockets (default /run/vmguest)\n"
+	      "  --log-dir=DIR            console logs (default /var/log/vmguest)\n"
+	      "  --qemu=PROGRAM           QEMU to run (default qemu-system-x86_64)\n",
+	      f);
+}
+
+static int fail_with(char *err)
+{
+	vmb_error("%s", err);
+	free(err);
+	return 1;
+}
+
+static void sleep_ms(long ms)
+{
+	struct timespec ts = { ms / 1000, (ms % 1000) * 1000000L };
+
+	while (nanosleep(&ts, &ts) < 0 && errno == EINTR)
+		;
+}
+
+/* The staged guests. Configurations that cannot be read are reported, one
+ * line each, and left out; *bad says how many (their commands end with exit
+ * status 1). Returns -1 only when none can be read at all. */
+static int load_all(const struct launcher *l, struct guest **v, size_t *n, int *bad)
+{
+	char *err = NULL, *save = NULL;
+	int r = guests_load_dir(l->dirs.conf, v, n, &err);
+
+	for (char *line = err ? strtok_r(err, "\n", &save) : NULL; line; line = strtok_r(NULL, "\n", &save))
+		vmb_error("%s", line);
+	free(err);
+	*bad = r > 0 ? r : 0;
+	return r < 0 ? -1 : 0;
+}
+
+/* Guest @name among @v, or an error listing the staged ones. */
+static struct guest *find_guest(const struct launcher *l, struct guest *v, size_t n, const char *name)
+{
+	char *names = NULL;
+
+	for (size_t i = 0; i < n; i++)
+		if (streq(v[i].name, name))
+			return &v[i];
+	for (size_t i = 0; i < n; i++)
+		strappendf(&names, "%s%s", i ? ", " : "", v[i].name);
+	vmb_error("no guest '%s' is staged in %s (staged: %s)", name, l->dirs.conf, names ? names : "none");
+	free(names);
+	return NULL;
+}
+
+static const char *image_of(const struct guest *g)
+{
+	if (g->ndisks)
+		return g->disks[0];
+	return g->initrd ? g->initrd : "-";
+}
+
+static int cmd_list(const struct launcher *l)
+{
+	struct guest *v;
+	size_t n;
+	int bad;
+
+	if (load_all(l, &v, &n, &bad))
+		return 1;
+	printf("%-20s %7s %5s %-8s %s\n", "NAME", "MEMORY", "VCPUS", "STATE", "IMAGE");
+	for (size_t i = 0; i < n; i++) {
+		pid_t pid = state_running(&l->dirs, v[i].name, NULL);
+
+		printf("%-20s %6uM %5u %-8s %s\n", v[i].name, v[i].memory, v[i].vcpus,
+		       pid ? "running" : "stopped", image_of(&v[i]));
+	}
+	guests_free(v, n);
+	return bad ? 1 : 0;
+}
+
+static int cmd_status(const struct launcher *l, const char *name)
+{
+	struct guest *v;
+	size_t n, shown = 0;
+	int rc = 0, bad;
+
+	if (load_all(l, &v, &n, &bad))
+		return 1;
+	if (name && !find_guest(l, v, n, name)) {
+		guests_free(v, n);
+		return 1;
+	}
+	for (size_t i = 0; i < n; i++) {
+		char *accel;
+		pid_t pid;
+
+		if (name && !streq(v[i].name, name))
+			continue;
+		pid = state_running(&l->dirs, v[i].name, &accel);
+		if (pid) {
+			printf("%s: running (pid %ld, %s), console %s/%s.console, log %s/%s.log\n", v[i].name,
+			       (long)pid, accel, l->dirs.run, v[i].name, l->dirs.log, v[i].name);
+			shown++;
+		} else if (name) {
+			printf("%s: stopped\n", v[i].name);
+			rc = 3;
+		}
+		free(accel);
+	}
+	if (!name && !shown)
+		printf("no guest is running (%zu staged)\n", n);
+	guests_free(v, n);
+	return rc ? rc : bad ? 1 : 0;
+}
+
+static int make_dirs(const struct launcher *l)
+{
+	const char *dirs[] = { l->dirs.run, l->dirs.log };
+
+	for (size_t i = 0; i < ARRAY_SIZE(dirs); i++) {
+		int r = mkdir_p(dirs[i], 0755);
+
+		if (r < 0) {
+			vmb_error("%s: cannot create: %s", dirs[i], strerror(-r));
+			return -1;
+		}
+	}
+	return 0;
+}
+
+/* Print the end of a guest's log after a failed start, so the user sees
+ * QEMU's own complaint. */
+static void show_log_tail(const char *log)
+{
+	char *data = NULL;
+	size_t len = 0, start;
+	int lines = 0;
+
+	if (read_file(log, &data, &len) < 0 || !len) {
+		free(data);
+		return;
+	}
+	for (start = len; start > 0 && lines < 11; start--)
+		lines += data[start - 1] == '\n';
+	fprintf(stderr, "---- end of %s ----\n%s", log, data + (start ? start + 1 : 0));
+	free(data);
+}
+
+/* Background: QEMU in its own session; a QEMU that dies at once failed. */
+static int run_detached(const struct launcher *l, const struct guest *g, struct strv *argv,
+			const char *accel_name, const char *log)
+{
+	char *err = NULL;
+	pid_t pid = spawn_detached(argv->v, log, &err);
+	int status;
+
+	if (pid < 0)
+		return fail_with(err);
+	sleep_ms(START_SETTLE_MS);
+	if (waitpid(pid, &status, WNOHANG) == pid) {
+		vmb_error("guest %s: QEMU ended at once (%s %d); its output:", g->name,
+			  WIFEXITED(status) ? "exit status" : "signal",
+			  WIFEXITED(status) ? WEXITSTATUS(status) : WTERMSIG(status));
+		show_log_tail(log);
+		return 1;
+	}
+	if (state_record(&l->dirs, g->name, pid, accel_name, &err) < 0) {
+		kill(pid, SIGKILL);
+		return fail_with(err);
+	}
+	printf("%s: started %s (pid %ld, %s); console socket %s/%s.console, log %s\n", vmb_progname,
+	       g->name, (long)pid, accel_name, l->dirs.run, g->name, log);
+	return 0;
+}
+
+/* Foreground: the console is this terminal; the guest's end is ours. */
+static int run_attached(const struct launcher *l, const struct guest *g, struct strv *argv,
+			const char *accel_name)
+{
+	char *err = NULL;
+	pid_t pid = spawn_attached(argv->v, &err);
+	int r;
+
+	if (pid < 0)
+		return fail_with(err);
+	if (state_record(&l->dirs, g->name, pid, accel_name, &err) < 0) {
+		vmb_warn("%s (vmguest list will not show %s running)", err, g->name);
+		free(err);
+		err = NULL;
+	}
+	/* Ctrl-C belongs to the guest's console, not to us. */
+	signal(SIGINT, SIG_IGN);
+	r = spawn_reap(pid, argv->v[0], &err);
+	state_forget(&l->dirs, g->name);
+	if (r < 0)
+		return fail_with(err);
+	/* Says the console is the host's again (scripts wait for it). */
+	printf("%s: guest %s ended\n", vmb_progname, g->name);
+	return 0;
+}
+
+static int start_guest(const struct launcher *l, struct guest *g, bool console)
+{
+	struct qemu_plan plan = { .qemu = l->qemu, .console_stdio = console };
+	struct strv argv = { 0 };
+	char *err = NULL, tap[14], *sock, *log;
+	const char *accel_name;
+	int rc;
+
+	if (state_running(&l->dirs, g->name, NULL)) {
+		vmb_error("guest %s is already running (vmguest stop %s first)", g->name, g->name);
+		return 1;
+	}
+	if (guest_check_files(g, &err) < 0 || accel_choose(l->accel ? l->accel : g->accel, g->name,
+							   &plan.accel, &err) < 0)
+		return fail_with(err);
+	if (make_dirs(l) < 0)
+		return 1;
+	accel_name = plan.accel == ACCEL_KVM ? "kvm" : "tcg";
+	guest_tap_name(g->name, tap);
+	if (g->network == GUEST_NET_BRIDGE) {
+		if (bridge_add_tap(tap, &err) < 0)
+			return fail_with(err);
+		plan.tap = tap;
+	}
+	sock = state_path(l->dirs.run, g->name, "console");
+	log = state_path(l->dirs.log, g->name, "log");
+	plan.console_socket = sock;
+	plan.console_log = log;
+	unlink(sock);
+	qemu_argv(g, &plan, &argv);
+	rc = console ? run_attached(l, g, &argv, accel_name) : run_detached(l, g, &argv, accel_name, log);
+	if ((console || rc) && g->network == GUEST_NET_BRIDGE)
+		bridge_remove_tap(tap);
+	strv_free(&argv);
+	free(sock);
+	free(log);
+	return rc;
+}
+
+static int cmd_start(const struct launcher *l, const char *name, bool console)
+{
+	struct guest *v, *g;
+	size_t n;
+	int rc = 1, bad;
+
+	if (load_all(l, &v, &n, &bad))
+		return 1;
+	g = find_guest(l, v, n, name);
+	if (g)
+		rc = start_guest(l, g, console);
+	guests_free(v, n);
+	return rc;
+}
+
+static bool wait_gone(pid_t pid, long ms)
+{
+	for (long waited = 0; waited < ms; waited += 100) {
+		if (kill(pid, 0) < 0 && errno == ESRCH)
+			return true;
+		sleep_ms(100);
+	}
+	return false;
+}
+
+static int cmd_stop(const struct launcher *l, const char *name)
+{
+	struct guest *v, *g;
+	size_t n;
+	pid_t pid;
+	char tap[14];
+	int bad;
+
+	if (load_all(l, &v, &n, &bad))
+		return 1;
+	g = find_guest(l, v, n, name);
+	if (!g) {
+		guests_free(v, n);
+		return 1;
+	}
+	pid = state_running(&l->dirs, name, NULL);
+	if (!pid) {
+		vmb_error("guest %s is not running", name);
+		guests_free(v, n);
+		return 1;
+	}
+	/* QEMU ends cleanly on SIGTERM; SIGKILL only if it does not. */
+	kill(pid, SIGTERM);
+	if (!wait_gone(pid, STOP_GRACE_MS)) {
+		vmb_warn("guest %s (pid %ld) ignored SIGTERM for %d s: killing it", name, (long)pid,
+			 STOP_GRACE_MS / 1000);
+		kill(pid, SIGKILL);
+		wait_gone(pid, 2000);
+	}
+	state_forget(&l->dirs, name);
+	guest_tap_name(name, tap);
+	if (g->network == GUEST_NET_BRIDGE)
+		bridge_remove_tap(tap);
+	printf("%s: stopped %s\n", vmb_progname, name);
+	guests_free(v, n);
+	return 0;
+}
+
+static int cmd_autostart(const struct launcher *l)
+{
+	struct guest *v;
+	size_t n, started = 0;
+	int rc = 0, bad;
+
+	if (load_all(l, &v, &n, &bad))
+		return 1;
+	qsort(v, n, sizeof(*v), guest_cmp_autostart);
+	for (size_t i = 0; i < n; i++) {
+		if (!v[i].autostart)
+			continue;
+		/* One guest that cannot start must not keep the others down. */
+		if (start_guest(l, &v[i], false) != 0)
+			rc = 1;
+		else
+			started++;
+	}
+	printf("%s: autostart: %zu guest(s) started%s\n", vmb_progname, started,
+	       bad ? " (some configurations could not be read: see above)" : "");
+	guests_free(v, n);
+	return rc || bad ? 1 : 0;
+}
+
+static int one_name(int argc, char **argv, const char *cmd, const char **name)
+{
+	if (argc != 1) {
+		vmb_error("'%s' takes one guest name (vmguest list shows them)", cmd);
+		return -1;
+	}
+	*name = argv[0];
+	return 0;
+}
+
+static int dispatch(const struct launcher *l, int argc, char **argv)
+{
+	const char *cmd = argv[0], *name = NULL;
+
+	argc--;
+	argv++;
+	if (streq(cmd, "list") && argc == 0)
+		return cmd_list(l);
+	if (streq(cmd, "status") && argc <= 1)
+		return cmd_status(l, argc ? argv[0] : NULL);
+	if (streq(cmd, "autostart") && argc == 0)
+		return cmd_autostart(l);
+	if (streq(cmd, "start")) {
+		bool console = argc > 0 && streq(argv[0], "--console");
+
+		if (one_name(argc - console, argv + console, cmd, &name) < 0)
+			return 2;
+		return cmd_start(l, name, console);
+	}
+	if (streq(cmd, "stop"))
+		return one_name(argc, argv, cmd, &name) < 0 ? 2 : cmd_stop(l, name);
+	if (streq(cmd, "help")) {
+		usage(stdout);
+		return 0;
+	}
+	vmb_error("unknown command or wrong arguments: '%s' (try vmguest --help)", cmd);
+	return 2;
+}
+
+int main(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "accel", required_argument, NULL, 'a' },   { "conf-dir", required_argument, NULL, 'c' },
+		{ "run-dir", required_argument, NULL, 'r' }, { "log-dir", required_argument, NULL, 'l' },
+		{ "qemu", required_argument, NULL, 'q' },    { "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct launcher l = {
+		.dirs = { "/etc/vmbundle/guests", "/run/vmguest", "/var/log/vmguest" },
+		.qemu = "qemu-system-x86_64",
+	};
+	int c;
+
+	vmb_progname = "vmguest";
+	/* '+': options stop at the command, whose own arguments follow it. */
+	while ((c = getopt_long(argc, argv, "+h", opts, NULL)) != -1) {
+		switch (c) {
+		case 'a':
+			if (!streq(optarg, "auto") && !streq(optarg, "kvm") && !streq(optarg, "tcg")) {
+				vmb_error("--accel=%s: use auto, kvm or tcg", optarg);
+				return 2;
+			}
+			l.accel = optarg;
+			break;
+		case 'c': l.dirs.conf = optarg; break;
+		case 'r': l.dirs.run = optarg; break;
+		case 'l': l.dirs.log = optarg; break;
+		case 'q': l.qemu = optarg; break;
+		case 'h': usage(stdout); return 0;
+		default: usage(stderr); return 2;
+		}
+	}
+	if (optind >= argc) {
+		usage(stderr);
+		return 2;
+	}
+	return dispatch(&l, argc - optind, argv + optind);
+}

@@ -1,0 +1,180 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* vmbundle rootfs: assemble one root filesystem tree from its declarations. */
+#include "commands.h"
+#include "rootfs/rootfs.h"
+#include "shared/util.h"
+
+#include <getopt.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <sys/stat.h>
+
+static void usage(FILE *f)
+{
+	fputs("usage: vmbundle rootfs --out=DIR --templates-dir=DIR [OPTION...]\n"
+	      "Assemble a root filesystem tree in DIR/tree and its permissions table in\n"
+	      "DIR/permissions (for 'vmbundle mkimage'), without root. The earlier tree is\n"
+	      "replaced only when the new one is complete.\n"
+	      "  --out=DIR             where the tree and table go\n"
+	      "  --templates-dir=DIR   a templates/ directory to search (repeatable, first wins)\n"
+	      "  --name=NAME           host or the guest's name (messages; default hostname)\n"
+	      "  --type=TYPE           rootfs type (default: the guest's 'rootfs', else busybox)\n"
+	      "  --template=NAME       a template such as feature/kvm (repeatable)\n"
+	      "  --board=FILE          the board declaration (its overlay/ and permissions)\n"
+	      "  --guest=FILE          the guest declaration guests/NAME.conf; repeat for\n"
+	      "                        what it extends, the base first\n"
+	      "  --overlay=DIR         a user overlay, applied last (repeatable, in order)\n"
+	      "  --modules=TGZ         the kernel's modules tarball\n"
+	      "  --hostname=NAME       overrides the declared hostname\n"
+	      "  --add=SRC:DEST[:MODE] a build product to install (repeatable)\n"
+	      "  --post-build=SCRIPT   run SCRIPT TREE NAME (TARGET_DIR=TREE) before the rename\n"
+	      "  --busybox=FILE        the static busybox (default /bin/busybox)\n"
+	      "  --depfile=FILE        write a make fragment listing every input\n"
+	      "  --depfile-target=T    the target that fragment names (default: DIR)\n",
+	      f);
+}
+
+struct options {
+	struct rootfs_job job;
+	struct rootfs_search search;
+	char **templates, **overlays, **guests;
+	size_t ntemplates, noverlays, nguests;
+	const char *type, *board;
+};
+
+static int add_spec(struct options *o, const char *spec)
+{
+	struct rootfs_add a;
+	char *why = NULL;
+
+	if (files_parse_spec(spec, &a.src, &a.dest, &a.mode, &why) < 0) {
+		vmb_error("rootfs: --add=%s: %s", spec, why);
+		free(why);
+		return -1;
+	}
+	o->job.adds = xrealloc(o->job.adds, (o->job.nadds + 1) * sizeof(*o->job.adds));
+	o->job.adds[o->job.nadds++] = a;
+	return 0;
+}
+
+static int parse_args(int argc, char **argv, struct options *o)
+{
+	static const struct option opts[] = {
+		{ "out", required_argument, NULL, 'o' },
+		{ "templates-dir", required_argument, NULL, 'T' },
+		{ "name", required_argument, NULL, 'n' },
+		{ "type", required_argument, NULL, 't' },
+		{ "template", required_argument, NULL, 'l' },
+		{ "board", required_argument, NULL, 'b' },
+		{ "guest", required_argument, NULL, 'g' },
+		{ "overlay", required_argument, NULL, 'O' },
+		{ "modules", required_argument, NULL, 'm' },
+		{ "hostname", required_argument, NULL, 'H' },
+		{ "add", required_argument, NULL, 'a' },
+		{ "post-build", required_argument, NULL, 'p' },
+		{ "busybox", required_argument, NULL, 'B' },
+		{ "depfile", required_argument, NULL, 'd' },
+		{ "depfile-target", required_argument, NULL, 'D' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	int c;
+
+	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		switch (c) {
+		case 'o': o->job.out = optarg; break;
+		case 'T': strlist_push(&o->search.dirs, &o->search.n, optarg); break;
+		case 'n': o->job.name = optarg; break;
+		case 't': o->type = optarg; break;
+		case 'l': strlist_push(&o->templates, &o->ntemplates, optarg); break;
+		case 'b': o->board = optarg; break;
+		case 'g': strlist_push(&o->guests, &o->nguests, optarg); break;
+		case 'O': strlist_push(&o->overlays, &o->noverlays, optarg); break;
+		case 'm': o->job.modules = optarg; break;
+		case 'H': o->job.hostname = optarg; break;
+		case 'a':
+			if (add_spec(o, optarg) < 0)
+				return 1;
+			break;
+		case 'p': o->job.post_build = optarg; break;
+		case 'B': o->job.busybox = optarg; break;
+		case 'd': o->job.depfile = optarg; break;
+		case 'D': o->job.depfile_target = optarg; break;
+		case 'h': usage(stdout); return 0;
+		default: usage(stderr); return 2;
+		}
+	}
+	if (optind < argc) {
+		vmb_error("rootfs: unexpected argument '%s' (options only; see --help)", argv[optind]);
+		return 2;
+	}
+	if (!o->job.out || o->search.n == 0) {
+		vmb_error("rootfs: --out and --templates-dir are required (see --help)");
+		return 2;
+	}
+	return -1;
+}
+
+/* Declarations in overlay order: skeleton, board, type, templates, guest, user. */
+static int load_plan(struct options *o, struct rootfs_plan *p, char **err)
+{
+	char *type = NULL;
+	int r;
+
+	for (size_t i = 0; i < o->nguests && !o->type; i++)
+		if (rootfs_guest_type(o->guests[i], &type, err) < 0) {
+			free(type);
+			return -1;
+		}
+	r = rootfs_load_skeleton(p, &o->search, err);
+	if (r == 0 && o->board)
+		r = rootfs_load_board(p, o->board, err);
+	if (r == 0)
+		r = rootfs_load_type(p, &o->search, o->type ? o->type : type ? type : "busybox", err);
+	for (size_t i = 0; i < o->ntemplates && r == 0; i++)
+		r = rootfs_load_template(p, &o->search, o->templates[i], NULL, 0, err);
+	for (size_t i = 0; i < o->nguests && r == 0; i++)
+		r = rootfs_load_guest(p, &o->search, o->guests[i], err);
+	for (size_t i = 0; i < o->noverlays && r == 0; i++)
+		r = rootfs_add_overlay(p, o->overlays[i], "--overlay", err);
+	free(type);
+	return r;
+}
+
+static void options_free(struct options *o)
+{
+	for (size_t i = 0; i < o->job.nadds; i++) {
+		free(o->job.adds[i].src);
+		free(o->job.adds[i].dest);
+	}
+	free(o->job.adds);
+	strlist_free(o->search.dirs, o->search.n);
+	strlist_free(o->templates, o->ntemplates);
+	strlist_free(o->overlays, o->noverlays);
+	strlist_free(o->guests, o->nguests);
+}
+
+int cmd_rootfs(int argc, char **argv)
+{
+	struct options o = { .job = { .name = "host", .busybox = "/bin/busybox" } };
+	struct rootfs_plan plan = { 0 };
+	char *err = NULL;
+	int rc = parse_args(argc, argv, &o);
+
+	if (rc >= 0)
+		goto out;
+	/* Modes in the tree must not depend on the build user's umask: every
+	 * directory made and file written starts from the same mask. */
+	umask(022);
+	rc = 1;
+	if (load_plan(&o, &plan, &err) == 0 && rootfs_assemble(&o.job, &plan, &err) == 0)
+		rc = 0;
+	else
+		vmb_error("%s", err ? err : "rootfs: failed");
+	free(err);
+	rootfs_plan_free(&plan);
+out:
+	options_free(&o);
+	return rc;
+}

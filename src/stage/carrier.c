@@ -1,0 +1,266 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * Writing a carrier's images: its tree plus the planned guest files and
+ * generated configs (grafted into the tree model), through the image
+ * module. Each output is built under ".BASE.staging" next to it, checked
+ * with e2fsck -fn when it is an ext image, and only then renamed over the
+ * previous one; a run killed at any moment leaves the previous image as it
+ * was, and the next run removes the leftovers.
+ */
+#include "stage.h"
+#include "image/image.h"
+#include "image/permtab.h"
+#include "image/tree.h"
+#include "shared/fsutil.h"
+#include "shared/run.h"
+#include "shared/util.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+static char *dir_of(const char *path)
+{
+	const char *slash = strrchr(path, '/');
+
+	return slash ? xstrndup(path, (size_t)(slash - path)) : xstrdup(".");
+}
+
+static const char *base_of(const char *path)
+{
+	const char *slash = strrchr(path, '/');
+
+	return slash ? slash + 1 : path;
+}
+
+void stage_remove_stale_tmps(const char *output)
+{
+	char *dir = dir_of(output);
+	char *ours = xasprintf(".%s.", base_of(output));        /* .BASE.staging */
+	char *nested = xasprintf("..%s.staging.", base_of(output)); /* image_build's temps of it */
+	DIR *d = opendir(dir);
+	struct dirent *de;
+
+	while (d && (de = readdir(d)))
+		if (startswith(de->d_name, ours) || startswith(de->d_name, nested)) {
+			char *p = xasprintf("%s/%s", dir, de->d_name);
+			struct stat st;
+
+			if (lstat(p, &st) == 0 && S_ISREG(st.st_mode))
+				unlink(p);
+			free(p);
+		}
+	if (d)
+		closedir(d);
+	free(dir);
+	free(ours);
+	free(nested);
+}
+
+/* A generated text as a file in the work directory, for the tree to point at. */
+static char *work_file(const struct stage_opts *o, const char *target, const char *text,
+		       char **err)
+{
+	char *flat = xstrdup(target + 1), *path, *tmp;
+	int fd;
+
+	for (char *p = flat; *p; p++)
+		if (*p == '/')
+			*p = '_';
+	path = xasprintf("%s/%s", o->work, flat);
+	tmp = xasprintf("%s.tmp", path);
+	free(flat);
+	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0644);
+	if (fd < 0 || write_all(fd, text, strlen(text)) < 0 || close(fd) < 0 ||
+	    rename(tmp, path) < 0) {
+		*err = xasprintf("cannot write '%s': %s", path, strerror(errno));
+		if (fd >= 0)
+			unlink(tmp);
+		free(tmp);
+		free(path);
+		return NULL;
+	}
+	free(tmp);
+	return path;
+}
+
+static int graft_text(struct tree *t, const struct stage_opts *o, const char *target,
+		      const char *text, char **err)
+{
+	char *src = work_file(o, target, text, err);
+	int r;
+
+	if (!src)
+		return -1;
+	r = tree_graft(t, target, src, NULL, 0644, err);
+	free(src);
+	return r < 0 ? -1 : 0;
+}
+
+static bool grafted_before(const struct stage_plan *p, size_t gi, size_t fi)
+{
+	const char *target = p->guests[gi].files[fi].target;
+
+	for (size_t a = 0; a <= gi; a++)
+		for (size_t b = 0; b < (a == gi ? fi : p->guests[a].nfiles); b++)
+			if (streq(p->guests[a].files[b].target, target))
+				return true;
+	return false;
+}
+
+static int graft_guests(struct tree *t, const struct stage_plan *p, char **err)
+{
+	for (size_t i = 0; i < p->nguests; i++) {
+		const struct staged_guest *sg = &p->guests[i];
+
+		for (size_t j = 0; j < sg->nfiles; j++) {
+			/* A shared disk is staged once for all its guests. */
+			if (grafted_before(p, i, j))
+				continue;
+			if (tree_graft(t, sg->files[j].target, sg->files[j].src, NULL, 0644, err) < 0)
+				return -1;
+		}
+		if (graft_text(t, p->o, sg->launch_target, sg->launch_text, err) < 0)
+			return -1;
+		if (p->o->hv == HV_XEN && sg->g && sg->g->autostart) {
+			char *link = xasprintf("/etc/xen/auto/%s.cfg", sg->name);
+			char *to = xasprintf("../%s.cfg", sg->name);
+			int r = tree_graft(t, link, NULL, to, 0777, err);
+
+			free(link);
+			free(to);
+			if (r < 0)
+				return -1;
+		}
+	}
+	return 0;
+}
+
+static int load_tree(const struct stage_opts *o, struct tree *t, char **err)
+{
+	struct permtab pt = { 0 };
+	int r = tree_load(o->tree, t, err);
+
+	for (size_t i = 0; i < o->npermtabs && r == 0; i++)
+		r = permtab_parse_file(o->permtabs[i], &pt, err);
+	if (r == 0)
+		r = tree_apply_permtab(t, &pt, err);
+	permtab_free(&pt);
+	return r < 0 ? -1 : 0;
+}
+
+/* e2fsck's report (and its version banner, which it writes to stderr) go to
+ * a log in the work directory: make's output stays quiet. */
+static int check_ext(const struct stage_opts *o, const char *path, char **err)
+{
+	char *log = xasprintf("%s/e2fsck.log", o->work);
+	const char *argv[] = { "sh", "-c", "exec e2fsck -fn \"$1\" 2>&1", "e2fsck", path, NULL };
+	struct run_opts ro = { .in = { RUN_NULL, NULL, 0 }, .out = { RUN_FILE, log, 0 } };
+	char *why = NULL;
+	int r = run(argv, &ro, &why);
+
+	if (r < 0)
+		*err = xasprintf("the staged image is not clean (%s; see %s); this is a bug, please "
+				 "report it", why, log);
+	free(why);
+	free(log);
+	return r < 0 ? -1 : 0;
+}
+
+/* Build one format under ".BASE.staging" next to its output; @staging gets
+ * that path. The output itself is not touched yet. */
+static int build_one(const struct stage_plan *p, struct tree *t, const char *format,
+		     char **staging, char **err)
+{
+	const struct stage_opts *o = p->o;
+	const struct image_handler *h = image_handler_find(format);
+	char *output = stage_image_path(o, o->carrier, format);
+	char *dir = dir_of(output);
+	char *name = xasprintf("%s-%s.rootfs", o->carrier, o->board);
+	struct image_opts io = {
+		.name = name, .size = o->size, .extra = o->extra, .epoch = o->epoch,
+	};
+	char *why = NULL;
+	int r = -1;
+
+	*staging = xasprintf("%s/.%s.staging", dir, base_of(output));
+	io.output = *staging;
+	stage_remove_stale_tmps(output);
+	if (!h)
+		*err = xasprintf("unknown image format '%s' for '%s'", format, o->carrier);
+	else if (image_build(h, t, &io, &why) < 0)
+		*err = xasprintf("%s: %s", output, why);
+	else if (!startswith(format, "ext") || check_ext(o, *staging, err) == 0)
+		r = 0;
+	free(why);
+	free(output);
+	free(dir);
+	free(name);
+	return r;
+}
+
+/* Every format is built before any replaces its output, so a failure in the
+ * last one still leaves all the previous images as they were. */
+static int write_images(const struct stage_plan *p, struct tree *t, char **err)
+{
+	const struct namelist *formats = &p->o->formats;
+	char **staging = xcalloc(formats->n, sizeof(*staging));
+	int r = 0;
+
+	for (size_t i = 0; i < formats->n && r == 0; i++)
+		r = build_one(p, t, formats->v[i], &staging[i], err);
+	for (size_t i = 0; i < formats->n && r == 0; i++) {
+		char *output = stage_image_path(p->o, p->o->carrier, formats->v[i]);
+
+		if (rename(staging[i], output) < 0) {
+			*err = xasprintf("cannot rename '%s' to '%s': %s", staging[i], output,
+					 strerror(errno));
+			r = -1;
+		}
+		free(output);
+	}
+	for (size_t i = 0; i < formats->n; i++) {
+		if (staging[i] && r < 0)
+			unlink(staging[i]);
+		free(staging[i]);
+	}
+	free(staging);
+	return r;
+}
+
+int stage_write(const struct stage_plan *p, char **err)
+{
+	const struct stage_opts *o = p->o;
+	char *manifest = manifest_json(p);
+	struct tree t;
+	int r;
+
+	r = mkdir_p(o->work, 0755);
+	if (r < 0) {
+		*err = xasprintf("cannot create work directory '%s': %s", o->work, strerror(-r));
+		free(manifest);
+		return -1;
+	}
+	r = load_tree(o, &t, err);
+	if (r == 0)
+		r = graft_guests(&t, p, err);
+	if (r == 0)
+		r = graft_text(&t, o, "/etc/vmbundle/manifest.json", manifest, err);
+	if (r == 0) {
+		tree_finish(&t);
+		r = write_images(p, &t, err);
+	}
+	tree_free(&t);
+	if (r == 0 && o->manifest) {
+		char *src = xasprintf("%s/etc_vmbundle_manifest.json", o->work);
+
+		r = copy_file_atomic(src, o->manifest, err);
+		free(src);
+	}
+	free(manifest);
+	return r < 0 ? -1 : 0;
+}

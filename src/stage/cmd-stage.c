@@ -1,0 +1,344 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* vmbundle stage: write a carrier's images with its guests inside. */
+#include "commands.h"
+#include "image/image.h"
+#include "stage/stage.h"
+#include "shared/util.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+static void usage(FILE *f)
+{
+	fputs("usage: vmbundle stage --tree DIR --deploy DIR --board BOARD --work DIR [OPTION...]\n"
+	      "Write the images of a carrier (the host, or a guest that carries others) with\n"
+	      "its guests' kernels, images and launch configuration inside, without root.\n"
+	      "  --carrier NAME        host (default) or a guest name; outputs\n"
+	      "                        DEPLOY/NAME-BOARD.rootfs.FMT\n"
+	      "  --tree DIR            the carrier's assembled root filesystem\n"
+	      "  --permissions FILE    its permissions table (makedevs format); repeatable\n"
+	      "  --deploy DIR          kernels bzImage-NAME, config-NAME and guest images\n"
+	      "  --board BOARD         the board name in image file names\n"
+	      "  --format FMT          a carrier image format; repeatable (default ext4)\n"
+	      "  --guest NAME          a carried guest (guests/NAME.conf); repeatable\n"
+	      "  --guests-dir DIR      where guests/NAME.conf are looked for; repeatable,\n"
+	      "                        first match wins\n"
+	      "  --external NAME:KERNEL:IMAGE  a prebuilt guest; repeatable\n"
+	      "  --bundled 'IMG:KERNEL ...'    prebuilt guests, paths relative to --deploy;\n"
+	      "                        each named after its image (up to the first '.')\n"
+	      "  --xen-configs DIR     user-written xen-guest-bundle*.cfg files (Xen only)\n"
+	      "  --hypervisor kvm|xen  layout and configs to write (default kvm)\n"
+	      "  --work DIR            scratch directory for generated files\n"
+	      "  --manifest FILE       also write the manifest here\n"
+	      "  --depfile FILE        write make dependencies (declarations read) here,\n"
+	      "  --dep-target T        for target T\n"
+	      "  --size SIZE           exact ext size; too small is an error\n"
+	      "  --extra-space SIZE    free space on top of the computed size\n"
+	      "  --epoch SECONDS       every timestamp (default: $SOURCE_DATE_EPOCH)\n"
+	      "  --console DEV         guests' serial console (default ttyS0)\n"
+	      "  --machine TYPE        qemu machine in launch configs (default q35)\n"
+	      "  --check               resolve and check everything, write nothing\n",
+	      f);
+}
+
+/* "a.ext4:bzImage" -> external guest "a". */
+static int add_bundled(struct guest_set *set, struct namelist *carried, const char *deploy,
+		       const char *list, char **err)
+{
+	struct namelist words = { 0 };
+	int r = 0;
+
+	namelist_split(&words, list);
+	for (size_t i = 0; i < words.n && r == 0; i++) {
+		char *colon = strchr(words.v[i], ':'), *img, *ker, *name, *slash;
+
+		if (!colon || colon == words.v[i] || !colon[1] || strchr(colon + 1, ':')) {
+			*err = xasprintf("--bundled: '%s' is not ROOTFS:KERNEL (e.g. "
+					 "a.rootfs.ext4:bzImage)", words.v[i]);
+			r = -1;
+			break;
+		}
+		*colon = '\0';
+		img = words.v[i][0] == '/' ? xstrdup(words.v[i]) :
+		      xasprintf("%s/%s", deploy, words.v[i]);
+		ker = colon[1] == '/' ? xstrdup(colon + 1) : xasprintf("%s/%s", deploy, colon + 1);
+		slash = strrchr(img, '/');
+		name = xstrndup(slash + 1, strcspn(slash + 1, "."));
+		if (!guest_add_external(set, name, ker, img, err))
+			r = -1;
+		else
+			namelist_push(carried, name);
+		free(img);
+		free(ker);
+		free(name);
+	}
+	namelist_free(&words);
+	return r;
+}
+
+static int add_external(struct guest_set *set, struct namelist *carried, const char *spec,
+			char **err)
+{
+	char *copy = xstrdup(spec), *k = strchr(copy, ':'), *i = k ? strchr(k + 1, ':') : NULL;
+	int r = 0;
+
+	if (!k || !i) {
+		*err = xasprintf("--external: '%s' is not NAME:KERNEL:IMAGE", spec);
+		r = -1;
+	} else {
+		*k++ = '\0';
+		*i++ = '\0';
+		if (!guest_add_external(set, copy, k, i, err))
+			r = -1;
+		else
+			namelist_push(carried, copy);
+	}
+	free(copy);
+	return r;
+}
+
+/* xen-guest-bundle*.cfg in @dir, sorted. */
+static int add_xl_dir(struct stage_opts *o, const char *dir, char **err)
+{
+	struct dirent **ents;
+	int n = scandir(dir, &ents, NULL, alphasort);
+
+	if (n < 0) {
+		*err = xasprintf("--xen-configs: cannot read directory '%s': %s", dir,
+				 strerror(errno));
+		return -1;
+	}
+	for (int i = 0; i < n; i++) {
+		if (startswith(ents[i]->d_name, "xen-guest-bundle") &&
+		    endswith(ents[i]->d_name, ".cfg")) {
+			char *p = xasprintf("%s/%s", dir, ents[i]->d_name);
+
+			namelist_push(&o->xl_files, p);
+			free(p);
+		}
+		free(ents[i]);
+	}
+	free(ents);
+	namelist_push(&o->xl_dirs, dir);
+	return 0;
+}
+
+static int parse_u64(const char *opt, const char *s, bool size, uint64_t *out)
+{
+	char *end;
+
+	if (size ? image_parse_size(s, out) :
+	    (*s >= '0' && *s <= '9' && (errno = 0, *out = strtoull(s, &end, 10), !*end && !errno)))
+		return 0;
+	vmb_error("stage: %s '%s' is not %s", opt, s,
+		  size ? "a size (bytes, or a number with K, M, G or T)" : "a number of seconds");
+	return -1;
+}
+
+static void write_depfile(const struct stage_opts *o, const struct guest_set *set,
+			  const char *target)
+{
+	char *text = xasprintf("%s:", target), *tmp = xasprintf("%s.tmp", o->depfile);
+	FILE *f;
+
+	for (size_t i = 0; i < set->n; i++)
+		for (size_t j = 0; j < set->v[i]->nchain; j++)
+			strappendf(&text, " %s", set->v[i]->chain[j]);
+	for (size_t i = 0; i < o->xl_files.n; i++)
+		strappendf(&text, " %s", o->xl_files.v[i]);
+	strappendf(&text, "\n");
+	f = fopen(tmp, "we");
+	if (!f || fputs(text, f) < 0 || fclose(f) != 0 || rename(tmp, o->depfile) < 0)
+		vmb_warn("stage: cannot write '%s': %s", o->depfile, strerror(errno));
+	free(text);
+	free(tmp);
+}
+
+static bool is_regular_or_absent(const char *path)
+{
+	struct stat st;
+
+	return lstat(path, &st) < 0 || S_ISREG(st.st_mode);
+}
+
+int cmd_stage(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "carrier", required_argument, NULL, 'C' },
+		{ "tree", required_argument, NULL, 't' },
+		{ "permissions", required_argument, NULL, 'p' },
+		{ "deploy", required_argument, NULL, 'd' },
+		{ "board", required_argument, NULL, 'b' },
+		{ "format", required_argument, NULL, 'f' },
+		{ "guest", required_argument, NULL, 'g' },
+		{ "guests-dir", required_argument, NULL, 'G' },
+		{ "external", required_argument, NULL, 'E' },
+		{ "bundled", required_argument, NULL, 'B' },
+		{ "xen-configs", required_argument, NULL, 'X' },
+		{ "hypervisor", required_argument, NULL, 'H' },
+		{ "work", required_argument, NULL, 'w' },
+		{ "manifest", required_argument, NULL, 'm' },
+		{ "depfile", required_argument, NULL, 'D' },
+		{ "dep-target", required_argument, NULL, 'T' },
+		{ "size", required_argument, NULL, 's' },
+		{ "extra-space", required_argument, NULL, 'x' },
+		{ "epoch", required_argument, NULL, 'e' },
+		{ "console", required_argument, NULL, 'c' },
+		{ "machine", required_argument, NULL, 'M' },
+		{ "check", no_argument, NULL, 'k' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct stage_opts o = { .carrier = "host", .console = "ttyS0", .machine = "q35" };
+	struct namelist carried = { 0 }, dirs = { 0 }, perms = { 0 }, ext = { 0 }, bundled = { 0 },
+		       xl = { 0 };
+	struct guest_set set = { 0 };
+	struct stage_plan plan = { 0 };
+	struct hash_cache cache = { 0 };
+	const char *epoch = NULL, *dep_target = NULL;
+	bool check_only = false, planned = false;
+	char *err = NULL;
+	int c, rc = 2;
+
+	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		switch (c) {
+		case 'C': o.carrier = optarg; break;
+		case 't': o.tree = optarg; break;
+		case 'p': namelist_push(&perms, optarg); break;
+		case 'd': o.deploy = optarg; break;
+		case 'b': o.board = optarg; break;
+		case 'f': namelist_push(&o.formats, optarg); break;
+		case 'g': namelist_push(&carried, optarg); break;
+		case 'G': namelist_push(&dirs, optarg); break;
+		case 'E': namelist_push(&ext, optarg); break;
+		case 'B': namelist_push(&bundled, optarg); break;
+		case 'X': namelist_push(&xl, optarg); break;
+		case 'H':
+			if (!streq(optarg, "kvm") && !streq(optarg, "xen")) {
+				vmb_error("stage: --hypervisor '%s': valid are kvm and xen", optarg);
+				goto out;
+			}
+			o.hv = streq(optarg, "xen") ? HV_XEN : HV_KVM;
+			break;
+		case 'w': o.work = optarg; break;
+		case 'm': o.manifest = optarg; break;
+		case 'D': o.depfile = optarg; break;
+		case 'T': dep_target = optarg; break;
+		case 's':
+			if (parse_u64("--size", optarg, true, &o.size) < 0)
+				goto out;
+			break;
+		case 'x':
+			if (parse_u64("--extra-space", optarg, true, &o.extra) < 0)
+				goto out;
+			break;
+		case 'e': epoch = optarg; break;
+		case 'c': o.console = optarg; break;
+		case 'M': o.machine = optarg; break;
+		case 'k': check_only = true; break;
+		case 'h':
+			usage(stdout);
+			rc = 0;
+			goto out;
+		default:
+			usage(stderr);
+			goto out;
+		}
+	}
+	if (optind < argc) {
+		vmb_error("stage: unexpected argument '%s' (options only; see --help)", argv[optind]);
+		goto out;
+	}
+	if (!o.deploy || !o.board || (!check_only && (!o.tree || !o.work))) {
+		vmb_error("stage: --tree, --deploy, --board and --work are required (see --help)");
+		goto out;
+	}
+	if (!streq(o.carrier, "host") && guest_name_problem(o.carrier)) {
+		vmb_error("stage: --carrier '%s': %s", o.carrier, guest_name_problem(o.carrier));
+		goto out;
+	}
+	if (!epoch)
+		epoch = getenv("SOURCE_DATE_EPOCH");
+	if (!epoch || !*epoch) {
+		vmb_error("stage: no epoch for the image's timestamps: set SOURCE_DATE_EPOCH or give "
+			  "--epoch SECONDS");
+		goto out;
+	}
+	if (parse_u64("--epoch", epoch, false, &o.epoch) < 0)
+		goto out;
+	if (o.epoch > IMAGE_EPOCH_MAX) {
+		vmb_error("stage: epoch %s is later than 2038, which ext inodes cannot hold", epoch);
+		goto out;
+	}
+	if (!o.formats.n)
+		namelist_push(&o.formats, "ext4");
+	for (size_t i = 0; i < o.formats.n; i++)
+		if (!image_handler_find(o.formats.v[i])) {
+			vmb_error("stage: unknown image format '%s'", o.formats.v[i]);
+			goto out;
+		}
+	if (o.manifest && !is_regular_or_absent(o.manifest)) {
+		vmb_error("stage: --manifest '%s' exists and is not a regular file; choose a file",
+			  o.manifest);
+		goto out;
+	}
+	if (xl.n && o.hv != HV_XEN) {
+		vmb_error("stage: --xen-configs needs --hypervisor xen");
+		goto out;
+	}
+	o.permtabs = (const char *const *)perms.v;
+	o.npermtabs = perms.n;
+	set.dirs = (const char *const *)dirs.v;
+	set.ndirs = dirs.n;
+
+	if (o.work) {
+		char *path = xasprintf("%s/sha256-cache", o.work);
+
+		hash_cache_open(&cache, path);
+		o.cache = &cache;
+		free(path);
+	}
+	rc = 1;
+	for (size_t i = 0; i < ext.n; i++)
+		if (add_external(&set, &carried, ext.v[i], &err) < 0)
+			goto fail;
+	for (size_t i = 0; i < bundled.n; i++)
+		if (add_bundled(&set, &carried, o.deploy, bundled.v[i], &err) < 0)
+			goto fail;
+	for (size_t i = 0; i < xl.n; i++)
+		if (add_xl_dir(&o, xl.v[i], &err) < 0)
+			goto fail;
+	planned = true;
+	if (stage_plan(&plan, &o, &set, &carried, &err) < 0)
+		goto fail;
+	if (!check_only && stage_write(&plan, &err) < 0)
+		goto fail;
+	if (o.depfile && dep_target)
+		write_depfile(&o, &set, dep_target);
+	rc = 0;
+	goto out;
+fail:
+	vmb_error("stage: %s", err);
+	free(err);
+out:
+	if (planned)
+		stage_plan_free(&plan);
+	if (o.cache)
+		hash_cache_close(&cache);
+	guest_set_free(&set);
+	namelist_free(&carried);
+	namelist_free(&dirs);
+	namelist_free(&perms);
+	namelist_free(&ext);
+	namelist_free(&bundled);
+	namelist_free(&xl);
+	namelist_free(&o.formats);
+	namelist_free(&o.xl_files);
+	namelist_free(&o.xl_dirs);
+	return rc;
+}

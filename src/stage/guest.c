@@ -1,0 +1,436 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#include "guest.h"
+#include "conf.h"
+#include "shared/util.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <unistd.h>
+
+#define MAX_EXTENDS 16 /* longer chains are almost certainly a mistake */
+
+void namelist_push(struct namelist *l, const char *s)
+{
+	l->v = xrealloc(l->v, (l->n + 1) * sizeof(*l->v));
+	l->v[l->n++] = xstrdup(s);
+}
+
+bool namelist_has(const struct namelist *l, const char *s)
+{
+	for (size_t i = 0; i < l->n; i++)
+		if (streq(l->v[i], s))
+			return true;
+	return false;
+}
+
+void namelist_free(struct namelist *l)
+{
+	for (size_t i = 0; i < l->n; i++)
+		free(l->v[i]);
+	free(l->v);
+	l->v = NULL;
+	l->n = 0;
+}
+
+void namelist_split(struct namelist *l, const char *words)
+{
+	const char *p = words;
+
+	namelist_free(l);
+	while (*p) {
+		size_t len;
+
+		p += strspn(p, " \t");
+		len = strcspn(p, " \t");
+		if (len) {
+			char *w = xstrndup(p, len);
+
+			namelist_push(l, w);
+			free(w);
+		}
+		p += len;
+	}
+}
+
+const char *guest_network_name(enum guest_network n)
+{
+	switch (n) {
+	case GUEST_NET_BRIDGE: return "bridge";
+	case GUEST_NET_NONE: return "none";
+	default: return "user";
+	}
+}
+
+const char *guest_name_problem(const char *name)
+{
+	if (!name[0])
+		return "a guest name is empty";
+	if (strstr(name, ".."))
+		return "a guest name must not contain '..'";
+	if (!valid_object_name(name))
+		return "a guest name uses letters, digits, '.', '_' and '-' only, and starts with a "
+		       "letter or digit";
+	return NULL;
+}
+
+_printf_format_(4, 5) static int fail(char **err, const char *file, unsigned line,
+				      const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	*err = where_vmsg(file, line, fmt, ap);
+	va_end(ap);
+	return -EINVAL;
+}
+
+static struct guest *new_guest(const char *name)
+{
+	struct guest *g = xcalloc(1, sizeof(*g));
+
+	g->name = xstrdup(name);
+	g->kernel = GUEST_KERNEL_OWN;
+	g->rootfs = xstrdup("busybox");
+	namelist_push(&g->formats, "ext4");
+	g->memory = GUEST_DEFAULT_MEMORY;
+	g->vcpus = GUEST_DEFAULT_VCPUS;
+	g->autostart_order = GUEST_DEFAULT_ORDER;
+	return g;
+}
+
+static void free_guest(struct guest *g)
+{
+	free(g->name);
+	free(g->conf);
+	free(g->dir);
+	for (size_t i = 0; i < g->nchain; i++)
+		free(g->chain[i]);
+	free(g->chain);
+	free(g->kernel_path);
+	free(g->rootfs);
+	namelist_free(&g->formats);
+	namelist_free(&g->disks);
+	free(g->cmdline);
+	free(g->hostname);
+	namelist_free(&g->features);
+	free(g->install_name);
+	namelist_free(&g->carries);
+	free(g->image_path);
+	free(g);
+}
+
+void guest_set_free(struct guest_set *s)
+{
+	for (size_t i = 0; i < s->n; i++)
+		free_guest(s->v[i]);
+	free(s->v);
+	s->v = NULL;
+	s->n = 0;
+}
+
+static struct guest *find(const struct guest_set *s, const char *name)
+{
+	for (size_t i = 0; i < s->n; i++)
+		if (streq(s->v[i]->name, name))
+			return s->v[i];
+	return NULL;
+}
+
+/* The first guests/NAME.conf along the search path, or NULL. */
+static char *find_conf(const struct guest_set *s, const char *name)
+{
+	for (size_t i = 0; i < s->ndirs; i++) {
+		char *p = xasprintf("%s/%s.conf", s->dirs[i], name);
+
+		if (access(p, F_OK) == 0)
+			return p;
+		free(p);
+	}
+	return NULL;
+}
+
+static void set_str(char **slot, const char *v)
+{
+	free(*slot);
+	*slot = xstrdup(v);
+}
+
+static bool truthy(const char *v)
+{
+	return streq(v, "yes") || streq(v, "true") || streq(v, "1");
+}
+
+/* Apply one declaration's keys on top of what @g holds. */
+static int apply(struct guest *g, const struct conf *c, char **err)
+{
+	for (size_t i = 0; i < c->n; i++) {
+		const struct conf_entry *e = &c->v[i];
+		const char *k = e->key, *v = e->value;
+
+		if (streq(k, "kernel")) {
+			if (streq(v, "own")) {
+				g->kernel = GUEST_KERNEL_OWN;
+			} else if (streq(v, "host")) {
+				g->kernel = GUEST_KERNEL_HOST;
+			} else if (v[0] == '/') {
+				g->kernel = GUEST_KERNEL_FILE;
+				set_str(&g->kernel_path, v);
+			} else {
+				return fail(err, c->path, e->line, "kernel '%s' is none of own, host or an "
+					    "absolute path of a kernel image", v);
+			}
+		} else if (streq(k, "rootfs")) {
+			set_str(&g->rootfs, v);
+		} else if (streq(k, "image_formats")) {
+			namelist_split(&g->formats, v);
+			g->formats_declared = true;
+			if (!g->formats.n)
+				return fail(err, c->path, e->line, "image_formats is empty; give at "
+					    "least one format (the first is staged)");
+		} else if (streq(k, "memory")) {
+			g->memory = (unsigned)strtoul(v, NULL, 10);
+		} else if (streq(k, "vcpus")) {
+			g->vcpus = (unsigned)strtoul(v, NULL, 10);
+		} else if (streq(k, "disks")) {
+			namelist_split(&g->disks, v);
+		} else if (streq(k, "network")) {
+			if (streq(v, "user"))
+				g->network = GUEST_NET_USER;
+			else if (streq(v, "bridge"))
+				g->network = GUEST_NET_BRIDGE;
+			else if (streq(v, "none"))
+				g->network = GUEST_NET_NONE;
+			else
+				return fail(err, c->path, e->line, "network '%s' is none of user, "
+					    "bridge, none", v);
+		} else if (streq(k, "cmdline")) {
+			set_str(&g->cmdline, v);
+		} else if (streq(k, "hostname")) {
+			set_str(&g->hostname, v);
+		} else if (streq(k, "features")) {
+			namelist_split(&g->features, v);
+		} else if (streq(k, "autostart")) {
+			g->autostart = truthy(v);
+		} else if (streq(k, "autostart_order")) {
+			g->autostart_order = (unsigned)strtoul(v, NULL, 10);
+		} else if (streq(k, "install_name")) {
+			const char *why = guest_name_problem(v);
+
+			if (why)
+				return fail(err, c->path, e->line, "install_name '%s': %s (it is a file "
+					    "name in /var/lib/kvm/images/%s/)", v, why + 2, g->name);
+			set_str(&g->install_name, v);
+		} else if (streq(k, "carries")) {
+			namelist_split(&g->carries, v);
+			for (size_t j = 0; j < g->carries.n; j++) {
+				const char *why = guest_name_problem(g->carries.v[j]);
+
+				if (why)
+					return fail(err, c->path, e->line, "carries '%s': %s",
+						    g->carries.v[j], why);
+				for (size_t m = 0; m < j; m++)
+					if (streq(g->carries.v[m], g->carries.v[j]))
+						return fail(err, c->path, e->line, "carries lists '%s' "
+							    "twice", g->carries.v[j]);
+			}
+		}
+		/* description and extends: read by the caller. */
+	}
+	return 0;
+}
+
+/* Read @name's declaration chain (itself, what it extends, ...), base first
+ * into @g. @depth guards against cycles. */
+static int load_chain(struct guest_set *s, struct guest *g, const char *name, unsigned depth,
+		      const char *from, unsigned from_line, char **err)
+{
+	const struct conf_schema *schema = conf_schema_lookup("guest");
+	struct conf c = { 0 };
+	char *path = find_conf(s, name);
+	const char *base;
+	int r;
+
+	if (!path) {
+		if (from)
+			return fail(err, from, from_line, "extends '%s', but there is no guests/%s.conf "
+				    "in the guest directories", name, name);
+		return 0; /* a guest without a declaration: all defaults */
+	}
+	for (size_t i = 0; i < g->nchain; i++)
+		if (streq(g->chain[i], path)) {
+			r = fail(err, from, from_line, "extends '%s', which extends back to this "
+				 "declaration (a cycle); remove one 'extends'", name);
+			free(path);
+			return r;
+		}
+	if (depth > MAX_EXTENDS) {
+		free(path);
+		return fail(err, from, from_line, "more than %d levels of 'extends'", MAX_EXTENDS);
+	}
+	g->chain = xrealloc(g->chain, (g->nchain + 1) * sizeof(*g->chain));
+	g->chain[g->nchain++] = path;
+	r = conf_parse_file(path, schema, &c, err);
+	if (r < 0)
+		return r;
+	base = conf_get(&c, "extends");
+	if (base) {
+		const struct conf_entry *e = conf_find(&c, "extends");
+		const char *why = guest_name_problem(base);
+
+		if (why)
+			r = fail(err, path, e->line, "extends '%s': %s", base, why);
+		else
+			r = load_chain(s, g, base, depth + 1, path, e->line, err);
+	}
+	if (r == 0)
+		r = apply(g, &c, err);
+	conf_free(&c);
+	return r;
+}
+
+static void add(struct guest_set *s, struct guest *g)
+{
+	s->v = xrealloc(s->v, (s->n + 1) * sizeof(*s->v));
+	s->v[s->n++] = g;
+}
+
+struct guest *guest_get(struct guest_set *s, const char *name, char **err)
+{
+	struct guest *g = find(s, name);
+	const char *why;
+
+	if (g)
+		return g;
+	why = guest_name_problem(name);
+	if (why) {
+		*err = xasprintf("guest '%s': %s", name, why);
+		return NULL;
+	}
+	g = new_guest(name);
+	if (load_chain(s, g, name, 0, NULL, 0, err) < 0) {
+		free_guest(g);
+		return NULL;
+	}
+	if (g->nchain) {
+		const char *slash;
+
+		g->conf = xstrdup(g->chain[0]);
+		slash = strrchr(g->conf, '/');
+		g->dir = slash ? xstrndup(g->conf, (size_t)(slash - g->conf)) : xstrdup(".");
+	} else {
+		g->dir = xstrdup(".");
+	}
+	add(s, g);
+	return g;
+}
+
+struct guest *guest_add_external(struct guest_set *s, const char *name, const char *kernel,
+				 const char *image, char **err)
+{
+	const char *why = guest_name_problem(name);
+	struct guest *g;
+
+	if (why) {
+		*err = xasprintf("external guest '%s': %s", name, why);
+		return NULL;
+	}
+	if (find(s, name)) {
+		*err = xasprintf("external guest '%s': a guest of that name exists already; "
+				 "give the external one another name", name);
+		return NULL;
+	}
+	g = new_guest(name);
+	g->dir = xstrdup(".");
+	g->kernel = GUEST_KERNEL_FILE;
+	g->kernel_path = xstrdup(kernel);
+	g->image_path = xstrdup(image);
+	add(s, g);
+	return g;
+}
+
+/* Depth-first over carries; @path holds the guests on the way down. */
+static int visit(struct guest_set *s, struct guest *g, struct namelist *path,
+		 struct namelist *order, struct namelist *carried_by, char **err)
+{
+	if (namelist_has(path, g->name)) {
+		char *cycle = xstrdup("");
+
+		for (size_t i = 0; i < path->n; i++)
+			strappendf(&cycle, "%s carries ", path->v[i]);
+		strappendf(&cycle, "%s", g->name);
+		*err = xasprintf("%s: nesting cycle: %s; a guest cannot carry itself", g->conf ?
+				 g->conf : g->name, cycle);
+		free(cycle);
+		return -1;
+	}
+	if (namelist_has(order, g->name))
+		return 0;
+	namelist_push(path, g->name);
+	for (size_t i = 0; i < g->carries.n; i++) {
+		const char *kid = g->carries.v[i];
+		struct guest *k = guest_get(s, kid, err);
+
+		if (!k)
+			return -1;
+		/* carried_by holds "kid carrier" pairs, one entry each. */
+		for (size_t j = 0; j + 1 < carried_by->n; j += 2)
+			if (streq(carried_by->v[j], kid) && !streq(carried_by->v[j + 1], g->name)) {
+				*err = xasprintf("%s: guest '%s' is carried by both '%s' and '%s'; a "
+						 "guest lives in one image: keep one of them", g->conf ?
+						 g->conf : g->name, kid, carried_by->v[j + 1], g->name);
+				return -1;
+			}
+		namelist_push(carried_by, kid);
+		namelist_push(carried_by, g->name);
+		if (visit(s, k, path, order, carried_by, err) < 0)
+			return -1;
+	}
+	free(path->v[--path->n]);
+	namelist_push(order, g->name);
+	return 0;
+}
+
+const char *guest_carrier_of(const struct guest_set *s, const char *name)
+{
+	for (size_t i = 0; i < s->n; i++)
+		if (namelist_has(&s->v[i]->carries, name))
+			return s->v[i]->name;
+	return NULL;
+}
+
+int guest_resolve(struct guest_set *s, const char *const *roots, size_t nroots,
+		  struct namelist *order, char **err)
+{
+	struct namelist path = { 0 }, carried_by = { 0 };
+	int r = 0;
+
+	for (size_t i = 0; i < nroots && r == 0; i++) {
+		struct guest *g;
+
+		for (size_t j = 0; j < i; j++)
+			if (streq(roots[i], roots[j])) {
+				*err = xasprintf("guest '%s' is listed twice", roots[i]);
+				r = -1;
+			}
+		if (r == 0 && !(g = guest_get(s, roots[i], err)))
+			r = -1;
+		if (r == 0)
+			r = visit(s, g, &path, order, &carried_by, err);
+	}
+	/* A listed guest that another one carries would be staged twice. */
+	for (size_t i = 0; i < nroots && r == 0; i++) {
+		const char *by = guest_carrier_of(s, roots[i]);
+
+		if (by) {
+			*err = xasprintf("guest '%s' is carried by '%s' and also listed beside it; "
+					 "list only '%s' (it brings '%s' along)", roots[i], by, by,
+					 roots[i]);
+			r = -1;
+		}
+	}
+	namelist_free(&path);
+	namelist_free(&carried_by);
+	return r;
+}

@@ -1,0 +1,105 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#include "hashcache.h"
+#include "shared/fsutil.h"
+#include "shared/util.h"
+
+#include <fcntl.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <unistd.h>
+
+static char *key_of(const struct stat *st)
+{
+	return xasprintf("%ju:%ju:%jd:%jd.%09ld:%jd.%09ld", (uintmax_t)st->st_dev,
+			 (uintmax_t)st->st_ino, (intmax_t)st->st_size, (intmax_t)st->st_mtim.tv_sec,
+			 st->st_mtim.tv_nsec, (intmax_t)st->st_ctim.tv_sec, st->st_ctim.tv_nsec);
+}
+
+void hash_cache_open(struct hash_cache *c, const char *path)
+{
+	char *data = NULL, *p, *nl;
+	size_t len;
+
+	memset(c, 0, sizeof(*c));
+	c->path = xstrdup(path);
+	if (read_file(path, &data, &len) < 0)
+		return;
+	for (p = data; *p; p = nl + 1) {
+		nl = strchr(p, '\n');
+		if (!nl)
+			break;
+		c->lines = xrealloc(c->lines, (c->n + 1) * sizeof(*c->lines));
+		c->lines[c->n++] = xstrndup(p, (size_t)(nl - p));
+	}
+	free(data);
+}
+
+static char **find(const struct hash_cache *c, const char *key)
+{
+	size_t klen = strlen(key);
+
+	for (size_t i = 0; i < c->n; i++)
+		if (strncmp(c->lines[i], key, klen) == 0 && c->lines[i][klen] == ' ')
+			return &c->lines[i];
+	return NULL;
+}
+
+bool hash_cache_get(const struct hash_cache *c, const struct stat *st,
+		    char sha[SHA256_HEX_LEN + 1], uint64_t *allocated)
+{
+	char *key = key_of(st);
+	char **line = c ? find(c, key) : NULL;
+	char hex[SHA256_HEX_LEN + 1];
+	uint64_t alloc;
+	bool hit = false;
+
+	if (line && sscanf(*line + strlen(key), " %64[0-9a-f] %" SCNu64, hex, &alloc) == 2 &&
+	    strlen(hex) == SHA256_HEX_LEN) {
+		memcpy(sha, hex, sizeof(hex));
+		*allocated = alloc;
+		hit = true;
+	}
+	free(key);
+	return hit;
+}
+
+void hash_cache_put(struct hash_cache *c, const struct stat *st,
+		    const char sha[SHA256_HEX_LEN + 1], uint64_t allocated)
+{
+	char *key = key_of(st);
+	char *line = xasprintf("%s %s %" PRIu64, key, sha, allocated);
+	char **old = find(c, key);
+
+	free(key);
+	if (old) {
+		free(*old);
+		*old = line;
+	} else {
+		c->lines = xrealloc(c->lines, (c->n + 1) * sizeof(*c->lines));
+		c->lines[c->n++] = line;
+	}
+	c->dirty = true;
+}
+
+void hash_cache_close(struct hash_cache *c)
+{
+	if (c->dirty) {
+		char *tmp = xasprintf("%s.tmp", c->path);
+		FILE *f = fopen(tmp, "we");
+		bool ok = f != NULL;
+
+		for (size_t i = 0; ok && i < c->n; i++)
+			ok = fprintf(f, "%s\n", c->lines[i]) > 0;
+		if (f && fclose(f) != 0)
+			ok = false;
+		if (!ok || rename(tmp, c->path) < 0)
+			unlink(tmp);
+		free(tmp);
+	}
+	for (size_t i = 0; i < c->n; i++)
+		free(c->lines[i]);
+	free(c->lines);
+	free(c->path);
+	memset(c, 0, sizeof(*c));
+}

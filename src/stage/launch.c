@@ -1,0 +1,118 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * Launch configuration: /etc/vmbundle/guests/NAME.conf for the on-target
+ * launcher (the key = value format of doc/pipeline.md, read back with
+ * src/conf.c), or /etc/xen/NAME.cfg for xl. Both list the files by their
+ * on-target paths, in a fixed key order, so the text depends on the
+ * declaration only.
+ */
+#include "stage.h"
+#include "shared/util.h"
+
+#include <stdlib.h>
+
+static const struct staged_file *file_of(const struct staged_guest *sg, const char *role)
+{
+	for (size_t i = 0; i < sg->nfiles; i++)
+		if (streq(sg->files[i].role, role))
+			return &sg->files[i];
+	return NULL;
+}
+
+/* Root disk first (absent for an initramfs guest), then the extra disks. */
+static char *disk_list(const struct staged_guest *sg)
+{
+	char *list = NULL;
+
+	for (size_t i = 0; i < sg->nfiles; i++) {
+		const struct staged_file *f = &sg->files[i];
+
+		if (!streq(f->role, "rootfs") && !streq(f->role, "disk"))
+			continue;
+		strappendf(&list, "%s%s", list ? " " : "", f->target);
+	}
+	return list;
+}
+
+static char *default_cmdline(const struct staged_guest *sg, const char *console,
+			     const char *root_dev)
+{
+	if (sg->g->cmdline)
+		return xstrdup(sg->g->cmdline);
+	if (file_of(sg, "initrd"))
+		return xasprintf("console=%s panic=-1", console);
+	return xasprintf("console=%s root=%s rw panic=-1", console, root_dev);
+}
+
+char *launch_kvm_text(const struct stage_opts *o, const struct staged_guest *sg)
+{
+	const struct guest *g = sg->g;
+	const struct staged_file *initrd = file_of(sg, "initrd");
+	char *disks = disk_list(sg);
+	char *cmdline = default_cmdline(sg, o->console, "/dev/vda");
+	char *text = NULL;
+
+	strappendf(&text, "# Written by vmbundle stage for guest %s; read by vmguest.\n", g->name);
+	strappendf(&text, "name = %s\n", g->name);
+	strappendf(&text, "kernel = %s\n", file_of(sg, "kernel")->target);
+	if (initrd)
+		strappendf(&text, "initrd = %s\n", initrd->target);
+	if (disks)
+		strappendf(&text, "disks = %s\n", disks);
+	strappendf(&text, "memory = %u\n", g->memory);
+	strappendf(&text, "vcpus = %u\n", g->vcpus);
+	strappendf(&text, "network = %s\n", guest_network_name(g->network));
+	strappendf(&text, "cmdline = %s\n", cmdline);
+	strappendf(&text, "machine = %s\n", o->machine);
+	if (g->hostname)
+		strappendf(&text, "hostname = %s\n", g->hostname);
+	strappendf(&text, "autostart = %s\n", g->autostart ? "yes" : "no");
+	strappendf(&text, "autostart_order = %u\n", g->autostart_order);
+	free(disks);
+	free(cmdline);
+	return text;
+}
+
+/* xl strings are single- or double-quoted with no escapes: pick a quote the
+ * value does not contain (values come from our own declarations). */
+static const char *quote_for(const char *v)
+{
+	return strchr(v, '"') ? "'" : "\"";
+}
+
+char *launch_xl_text(const struct stage_opts *o, const struct staged_guest *sg)
+{
+	(void)o; /* the same signature as launch_kvm_text; xl needs no board settings */
+	const struct guest *g = sg->g;
+	const struct staged_file *initrd = file_of(sg, "initrd");
+	char *cmdline = default_cmdline(sg, "hvc0", "/dev/xvda");
+	char *text = NULL;
+	unsigned n = 0;
+
+	strappendf(&text, "# Written by vmbundle stage for guest %s.\n", g->name);
+	strappendf(&text, "name = \"%s\"\n", g->name);
+	strappendf(&text, "type = \"pvh\"\n");
+	strappendf(&text, "kernel = \"%s\"\n", file_of(sg, "kernel")->target);
+	if (initrd)
+		strappendf(&text, "ramdisk = \"%s\"\n", initrd->target);
+	strappendf(&text, "memory = %u\n", g->memory);
+	strappendf(&text, "vcpus = %u\n", g->vcpus);
+	strappendf(&text, "extra = %s%s%s\n", quote_for(cmdline), cmdline, quote_for(cmdline));
+	strappendf(&text, "disk = [");
+	for (size_t i = 0; i < sg->nfiles; i++) {
+		const struct staged_file *f = &sg->files[i];
+
+		if (!streq(f->role, "rootfs") && !streq(f->role, "disk"))
+			continue;
+		strappendf(&text, "%s 'format=%s, vdev=xvd%c, access=rw, target=%s'", n ? "," : "",
+			   streq(f->format, "qcow2") ? "qcow2" : "raw", 'a' + n, f->target);
+		n++;
+	}
+	strappendf(&text, " ]\n");
+	if (g->network != GUEST_NET_NONE)
+		strappendf(&text, "vif = [ 'bridge=xenbr0' ]\n");
+	if (g->network == GUEST_NET_USER)
+		strappendf(&text, "# network = user has no xl equivalent: bridged on xenbr0.\n");
+	free(cmdline);
+	return text;
+}

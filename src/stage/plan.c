@@ -1,0 +1,396 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* Deciding what a carrier receives: every source checked by its content,
+ * every target named, before anything is written. */
+#include "stage.h"
+#include "fileprobe.h"
+#include "image/tree.h"
+#include "shared/fsutil.h"
+#include "shared/util.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+char *stage_image_path(const struct stage_opts *o, const char *name, const char *format)
+{
+	return xasprintf("%s/%s-%s.rootfs.%s", o->deploy, name, o->board, format);
+}
+
+static const char *images_dir(const struct stage_opts *o)
+{
+	return o->hv == HV_XEN ? "/var/lib/xen/images" : "/var/lib/kvm/images";
+}
+
+#define HASH_CHUNK (1U << 20)
+
+/* One pass over a file's data runs: the allocated bytes, and the SHA-256 of
+ * the whole content, with the holes (and all-zero blocks) fed as zeros from
+ * memory instead of being read. */
+struct measure {
+	int fd;
+	struct sha256_ctx *sha;
+	uint64_t hashed;    /* bytes fed so far */
+	uint64_t allocated;
+	unsigned char *buf;
+};
+
+static void feed_zeros(struct measure *m, uint64_t upto)
+{
+	static const unsigned char zeros[HASH_CHUNK];
+
+	while (m->hashed < upto) {
+		size_t n = upto - m->hashed > HASH_CHUNK ? HASH_CHUNK : (size_t)(upto - m->hashed);
+
+		sha256_update(m->sha, zeros, n);
+		m->hashed += n;
+	}
+}
+
+static int measure_run(void *ctx, uint64_t off, uint64_t len)
+{
+	struct measure *m = ctx;
+
+	m->allocated += (len + TREE_BLOCK - 1) / TREE_BLOCK * TREE_BLOCK;
+	feed_zeros(m, off);
+	while (m->hashed < off + len) {
+		size_t n = off + len - m->hashed > HASH_CHUNK ? HASH_CHUNK :
+			   (size_t)(off + len - m->hashed);
+		ssize_t got = pread_full(m->fd, m->buf, n, (off_t)m->hashed);
+
+		if (got < 0)
+			return (int)got;
+		if ((size_t)got < n)
+			return -ESTALE;
+		sha256_update(m->sha, m->buf, n);
+		m->hashed += n;
+	}
+	return 0;
+}
+
+int staged_file_measure(const struct stage_opts *o, struct staged_file *f, char **err)
+{
+	struct measure m = { .fd = -1 };
+	struct probe_result pr;
+	struct stat st;
+	int r;
+
+	m.fd = open(f->src, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+	if (m.fd < 0 || fstat(m.fd, &st) < 0) {
+		r = -errno;
+		*err = xasprintf("cannot read '%s' (%s of the guest): %s", f->src, f->role,
+				 strerror(-r));
+		if (m.fd >= 0)
+			close(m.fd);
+		return -1;
+	}
+	if (!S_ISREG(st.st_mode)) {
+		close(m.fd);
+		*err = xasprintf("'%s' (%s of the guest) is not a regular file", f->src, f->role);
+		return -1;
+	}
+	f->size = (uint64_t)st.st_size;
+	if (hash_cache_get(o->cache, &st, f->sha256, &f->allocated)) {
+		r = probe_fd(m.fd, &pr);
+		close(m.fd);
+		if (r < 0) {
+			*err = xasprintf("cannot read '%s': %s", f->src, strerror(-r));
+			return -1;
+		}
+		snprintf(f->format, sizeof(f->format), "%s", pr.format);
+		return 0;
+	}
+	m.sha = sha256_new();
+	m.buf = xmalloc(HASH_CHUNK);
+	r = tree_data_runs(m.fd, f->size, measure_run, &m);
+	feed_zeros(&m, f->size);
+	sha256_finish(m.sha, f->sha256);
+	free(m.buf);
+	if (r == 0)
+		r = probe_fd(m.fd, &pr);
+	close(m.fd);
+	if (r < 0) {
+		*err = xasprintf(r == -ESTALE ? "'%s' changed while it was read; stage when nothing "
+				 "writes to it" : "cannot read '%s': %s", f->src, strerror(-r));
+		return -1;
+	}
+	f->allocated = m.allocated;
+	snprintf(f->format, sizeof(f->format), "%s", pr.format);
+	if (o->cache)
+		hash_cache_put(o->cache, &st, f->sha256, f->allocated);
+	return 0;
+}
+
+bool staged_file_is_kernel(const struct staged_file *f)
+{
+	return streq(f->format, "bzImage") || streq(f->format, "Image") ||
+	       streq(f->format, "vmlinux");
+}
+
+static struct staged_file *add_file(struct staged_guest *sg, const char *role, const char *src,
+				    char *target)
+{
+	struct staged_file *f;
+	char real[PATH_MAX];
+
+	sg->files = xrealloc(sg->files, (sg->nfiles + 1) * sizeof(*sg->files));
+	f = &sg->files[sg->nfiles++];
+	memset(f, 0, sizeof(*f));
+	f->role = role;
+	/* The image writer never follows links: hand it the file itself. */
+	f->src = xstrdup(realpath(src, real) ? real : src);
+	f->target = target;
+	return f;
+}
+
+/* The version string at the front of fileprobe's "x86 bzImage (Linux 6.1.1)". */
+static char *kernel_version_of(const char *path)
+{
+	struct probe_result pr;
+	const char *p;
+
+	if (probe_file(path, &pr) < 0 || pr.cls != PROBE_KERNEL)
+		return NULL;
+	p = strstr(pr.description, "Linux ");
+	if (!p)
+		return NULL;
+	p += strlen("Linux ");
+	return xstrndup(p, strcspn(p, ")"));
+}
+
+static char *config_sha_of(const struct stage_opts *o, const char *kname)
+{
+	char hex[SHA256_HEX_LEN + 1];
+	char *path = xasprintf("%s/config-%s", o->deploy, kname);
+	int r = sha256_file(path, hex);
+
+	free(path);
+	return r < 0 ? NULL : xstrdup(hex);
+}
+
+/* Check a planned file by content: a kernel must be a kernel, a root image an image. */
+static int check_kind(const struct staged_file *f, const struct guest *g, enum probe_class want,
+		      char **err)
+{
+	struct probe_result pr;
+
+	if (probe_file(f->src, &pr) < 0) {
+		*err = xasprintf("guest '%s': cannot read its %s '%s': %s", g->name, f->role, f->src,
+				 strerror(errno));
+		return -1;
+	}
+	if (pr.cls == want)
+		return 0;
+	*err = xasprintf("guest '%s': '%s' is not a %s (it holds %s); give %s", g->name, f->src,
+			 want == PROBE_KERNEL ? "kernel image" : "root filesystem image",
+			 pr.description, want == PROBE_KERNEL ?
+			 "a bzImage, an arm64 Image or an ELF vmlinux" :
+			 "an ext2/3/4, cpio(.gz) or qcow2 image");
+	return -1;
+}
+
+static int plan_kernel(const struct stage_opts *o, struct staged_guest *sg, char **err)
+{
+	struct guest *g = sg->g;
+	const char *kname = g->kernel == GUEST_KERNEL_HOST ? "host" : g->name;
+	char *src = g->kernel == GUEST_KERNEL_FILE ? xstrdup(g->kernel_path) :
+		    xasprintf("%s/bzImage-%s", o->deploy, kname);
+	struct staged_file *f;
+	struct probe_result pr;
+	const char *file_name = "bzImage";
+
+	if (access(src, R_OK) < 0) {
+		*err = xasprintf("guest '%s': kernel '%s' %s; %s", g->name, src,
+				 errno == ENOENT ? "does not exist" : strerror(errno),
+				 g->kernel == GUEST_KERNEL_FILE ? "fix 'kernel =' in its declaration" :
+				 "build it first (make kernels)");
+		free(src);
+		return -1;
+	}
+	if (probe_file(src, &pr) == 0 && pr.cls == PROBE_KERNEL)
+		file_name = pr.format; /* bzImage, Image or vmlinux */
+	f = add_file(sg, "kernel", src, xasprintf("%s/%s/%s", images_dir(o), g->name, file_name));
+	free(src);
+	if (check_kind(f, g, PROBE_KERNEL, err) < 0)
+		return -1;
+	sg->kernel_version = kernel_version_of(f->src);
+	if (g->kernel != GUEST_KERNEL_FILE)
+		sg->config_sha256 = config_sha_of(o, kname);
+	return 0;
+}
+
+static int plan_rootfs(const struct stage_opts *o, struct staged_guest *sg, char **err)
+{
+	struct guest *g = sg->g;
+	const char *fmt = g->formats.v[0];
+	char *src = g->image_path ? xstrdup(g->image_path) : stage_image_path(o, g->name, fmt);
+	struct staged_file *f;
+	struct probe_result pr;
+	bool initrd;
+	char *name;
+
+	if (access(src, R_OK) < 0) {
+		*err = xasprintf("guest '%s': root filesystem image '%s' %s; %s", g->name, src,
+				 errno == ENOENT ? "does not exist" : strerror(errno),
+				 g->image_path ? "give an existing image" :
+				 "build it first (make rootfs)");
+		free(src);
+		return -1;
+	}
+	if (g->image_path && probe_file(src, &pr) == 0 && pr.cls == PROBE_ROOTFS)
+		fmt = pr.format; /* an external image is named by what it holds */
+	initrd = startswith(fmt, "cpio");
+	name = g->install_name ? xstrdup(g->install_name) : xasprintf("rootfs.%s", fmt);
+	f = add_file(sg, initrd ? "initrd" : "rootfs", src,
+		     xasprintf("%s/%s/%s", images_dir(o), g->name, name));
+	free(name);
+	free(src);
+	return check_kind(f, g, PROBE_ROOTFS, err);
+}
+
+static int plan_disks(const struct stage_opts *o, struct staged_guest *sg, char **err)
+{
+	struct guest *g = sg->g;
+
+	for (size_t i = 0; i < g->disks.n; i++) {
+		const char *d = g->disks.v[i];
+		bool shared = startswith(d, "shared:");
+		const char *path = shared ? d + strlen("shared:") : d;
+		char *src = path[0] == '/' ? xstrdup(path) : xasprintf("%s/%s", g->dir, path);
+		const char *base = strrchr(src, '/') ? strrchr(src, '/') + 1 : src;
+		const char *why = guest_name_problem(base);
+
+		if (why || access(src, R_OK) < 0) {
+			*err = xasprintf("%s: disk '%s': %s", g->conf ? g->conf : g->name, src,
+					 why ? "its file name is not a plain name" :
+					 errno == ENOENT ? "does not exist" : strerror(errno));
+			free(src);
+			return -1;
+		}
+		add_file(sg, "disk", src, shared ? xasprintf("%s/shared/%s", images_dir(o), base) :
+			 xasprintf("%s/%s/%s", images_dir(o), g->name, base));
+		free(src);
+	}
+	return 0;
+}
+
+int stage_plan_guest(const struct stage_opts *o, struct guest_set *set, struct guest *g,
+		     struct staged_guest *sg, char **err)
+{
+	memset(sg, 0, sizeof(*sg));
+	sg->g = g;
+	sg->name = xstrdup(g->name);
+	sg->origin = xstrdup(g->image_path ? "external" : g->conf ? g->conf : "defaults");
+	if (plan_kernel(o, sg, err) < 0 || plan_rootfs(o, sg, err) < 0 ||
+	    plan_disks(o, sg, err) < 0)
+		return -1;
+	for (size_t i = 0; i < sg->nfiles; i++)
+		if (staged_file_measure(o, &sg->files[i], err) < 0)
+			return -1;
+	if (o->hv == HV_XEN) {
+		sg->launch_target = xasprintf("/etc/xen/%s.cfg", g->name);
+		sg->launch_text = launch_xl_text(o, sg);
+	} else {
+		sg->launch_target = xasprintf("/etc/vmbundle/guests/%s.conf", g->name);
+		sg->launch_text = launch_kvm_text(o, sg);
+	}
+	/* What it carries is inside its own image already: described, not staged. */
+	if (g->carries.n)
+		sg->kids = xcalloc(g->carries.n, sizeof(*sg->kids));
+	for (size_t i = 0; i < g->carries.n; i++) {
+		struct guest *k = guest_get(set, g->carries.v[i], err);
+
+		if (!k || stage_plan_guest(o, set, k, &sg->kids[sg->nkids++], err) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+void staged_guest_free(struct staged_guest *sg)
+{
+	for (size_t i = 0; i < sg->nfiles; i++) {
+		free(sg->files[i].src);
+		free(sg->files[i].target);
+	}
+	free(sg->files);
+	for (size_t i = 0; i < sg->nkids; i++)
+		staged_guest_free(&sg->kids[i]);
+	free(sg->kids);
+	free(sg->name);
+	free(sg->origin);
+	free(sg->kernel_version);
+	free(sg->config_sha256);
+	free(sg->launch_text);
+	free(sg->launch_target);
+}
+
+void stage_plan_free(struct stage_plan *p)
+{
+	for (size_t i = 0; i < p->nguests; i++)
+		staged_guest_free(&p->guests[i]);
+	free(p->guests);
+	free(p->host_kernel_version);
+	free(p->host_config_sha256);
+	memset(p, 0, sizeof(*p));
+}
+
+/* Two guests may name the same target only for one shared disk. */
+static int check_targets(const struct stage_plan *p, char **err)
+{
+	for (size_t a = 0; a < p->nguests; a++)
+		for (size_t i = 0; i < p->guests[a].nfiles; i++) {
+			const struct staged_file *x = &p->guests[a].files[i];
+
+			for (size_t b = a; b < p->nguests; b++)
+				for (size_t j = b == a ? i + 1 : 0; j < p->guests[b].nfiles; j++) {
+					const struct staged_file *y = &p->guests[b].files[j];
+
+					if (!streq(x->target, y->target))
+						continue;
+					if (streq(x->role, "disk") && streq(y->role, "disk") &&
+					    streq(x->src, y->src))
+						continue;
+					*err = xasprintf("'%s' and '%s' would both be staged as '%s'; "
+							 "give one another install name or file name",
+							 x->src, y->src, x->target);
+					return -1;
+				}
+		}
+	return 0;
+}
+
+int stage_plan(struct stage_plan *p, const struct stage_opts *o, struct guest_set *set,
+	       const struct namelist *carried, char **err)
+{
+	struct namelist order = { 0 };
+	int r;
+
+	memset(p, 0, sizeof(*p));
+	p->o = o;
+	p->set = set;
+	r = guest_resolve(set, (const char *const *)carried->v, carried->n, &order, err);
+	namelist_free(&order);
+	if (r < 0)
+		return -1;
+	p->guests = xcalloc(carried->n + o->xl_files.n + 1, sizeof(*p->guests));
+	for (size_t i = 0; i < carried->n; i++) {
+		struct guest *g = guest_get(set, carried->v[i], err);
+
+		if (!g || stage_plan_guest(o, set, g, &p->guests[p->nguests++], err) < 0)
+			return -1;
+	}
+	for (size_t i = 0; i < o->xl_files.n; i++)
+		if (xlcfg_plan(o, o->xl_files.v[i], &p->guests[p->nguests++], err) < 0)
+			return -1;
+	{
+		char *k = xasprintf("%s/bzImage-%s", o->deploy, o->carrier);
+
+		p->host_kernel_version = kernel_version_of(k);
+		p->host_config_sha256 = config_sha_of(o, o->carrier);
+		free(k);
+	}
+	return check_targets(p, err);
+}
