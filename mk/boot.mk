@@ -67,10 +67,11 @@ check-kvm: $(VMB_TOOL_DEP)
 	@echo "  AMD-V, so a host kernel with KVM_AMD runs its guests under its own KVM"
 	@echo "  (KVM_INTEL cannot run under TCG). Set VMB_TIMEOUT_MULT on slow machines."
 
-help: help-boot
-help-boot:
+# Lines for the top-level help, which lists the pipeline in order.
+define vmb_help_boot
 	@echo '  make runqemu         boot the host image ($(VMB_RUNQEMU); RUNQEMU_ARGS=snapshot, QEMU_PARAMS=, BOOT_PARAMS=)'
 	@$(foreach t,$(VMB_BOOT_TARGETS),echo '  make runqemu-$(t)';)
 	@echo '  make check-kvm       can this machine use KVM? nested? what is used instead'
+endef
 
-.PHONY: runqemu check-kvm help-boot $(addprefix runqemu-,$(VMB_BOOT_TARGETS))
+.PHONY: runqemu check-kvm $(addprefix runqemu-,$(VMB_BOOT_TARGETS))

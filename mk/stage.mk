@@ -57,6 +57,7 @@ $(VMB_STAGE_DIR)/$(1)/.staged: $(VMB_ROOTFS_DIR)/$(1)/.assembled $(VMB_TOOL_DEP)
 		$(if $(VMB_CONSOLE),--console=$(VMB_CONSOLE)) $(if $(VMB_QEMU_MACHINE),--machine=$(VMB_QEMU_MACHINE)) \
 		$(foreach d,$(VMB_GUEST_DIRS),--guests-dir=$(d)) $(foreach f,$(3),--format=$(f)) \
 		$(foreach g,$(2),--guest=$(g)) $(5) \
+		--source-root=$(abs_top_builddir) --source-root=$(abs_top_srcdir) \
 		--depfile=$(VMB_STAGE_DIR)/$(1)/deps.mk --dep-target=$$@
 	@touch $$@
 

@@ -95,7 +95,11 @@ static int write_cpio(struct image_job *j, int fd, bool gzip, char **err)
 	uint32_t *left;
 	int r;
 
-	r = sink_open(&c.s, fd, j->opts->output, gzip, err);
+	/* A stream has each file's bytes right after its header: late content
+	 * must be ready before the first entry. */
+	r = tree_run_late_hook(j->tree, err);
+	if (r == 0)
+		r = sink_open(&c.s, fd, j->opts->output, gzip, err);
 	if (r < 0)
 		return r;
 	/* Inode numbers are given in tree order; count each inode's names. */

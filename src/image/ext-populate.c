@@ -323,31 +323,14 @@ static int write_run(void *ctx, uint64_t off, uint64_t len)
 	return f->c->k->extents ? write_run_extents(f, off, len) : write_run_blockmap(f, off, len);
 }
 
-static int make_file(struct ctx *c, const struct tree_entry *e, ext2_ino_t parent)
+/* Copy a regular file's data runs into its inode, made by make_file. */
+static int fill_file(struct ctx *c, const struct tree_entry *e, ext2_ino_t ino,
+		     struct ext2_inode *inode)
 {
 	const struct tree_inode *in = e->inode;
-	struct ext2_inode inode;
-	struct file_job f = { .c = c, .e = e, .fd = -1, .inode = &inode };
+	struct file_job f = { .c = c, .e = e, .fd = -1, .ino = ino, .inode = inode };
 	errcode_t code;
-	int r = new_inode(c, e, parent, &inode, &f.ino);
-
-	if (r < 0)
-		return r;
-	code = ext2fs_inode_size_set(c->fs, &inode, in->size);
-	if (!code && c->k->extents) {
-		ext2_extent_handle_t h;
-
-		/* An empty extent header in i_block, and the extents flag. */
-		code = ext2fs_extent_open2(c->fs, f.ino, &inode, &h);
-		if (!code)
-			ext2fs_extent_free(h);
-	}
-	if (!code)
-		code = ext2fs_write_new_inode(c->fs, f.ino, &inode);
-	if (code)
-		return fail(c, code, e, "writing");
-	if (in->data_blocks == 0)
-		return 0;
+	int r;
 
 	f.fd = open(in->src, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
 	if (f.fd < 0) {
@@ -355,7 +338,7 @@ static int make_file(struct ctx *c, const struct tree_entry *e, ext2_ino_t paren
 		return -errno;
 	}
 	if (!c->k->extents) {
-		code = ext2fs_file_open2(c->fs, f.ino, &inode, EXT2_FILE_WRITE, &f.file);
+		code = ext2fs_file_open2(c->fs, f.ino, inode, EXT2_FILE_WRITE, &f.file);
 		if (code) {
 			close(f.fd);
 			return fail(c, code, e, "opening");
@@ -371,7 +354,7 @@ static int make_file(struct ctx *c, const struct tree_entry *e, ext2_ino_t paren
 		}
 	} else if (r == 0) {
 		/* fallocate kept i_blocks and the extent root in our copy. */
-		f.code = ext2fs_write_inode(c->fs, f.ino, &inode);
+		f.code = ext2fs_write_inode(c->fs, f.ino, inode);
 		f.doing = "writing the inode of";
 		if (f.code)
 			r = -EIO;
@@ -386,6 +369,60 @@ static int make_file(struct ctx *c, const struct tree_entry *e, ext2_ino_t paren
 	}
 	if (r < 0)
 		*c->err = xasprintf("cannot read '%s': %s", in->src, strerror(-r));
+	return r;
+}
+
+static int make_file(struct ctx *c, const struct tree_entry *e, ext2_ino_t parent)
+{
+	const struct tree_inode *in = e->inode;
+	struct ext2_inode inode;
+	ext2_ino_t ino;
+	errcode_t code;
+	int r = new_inode(c, e, parent, &inode, &ino);
+
+	if (r < 0)
+		return r;
+	code = ext2fs_inode_size_set(c->fs, &inode, in->size);
+	if (!code && c->k->extents) {
+		ext2_extent_handle_t h;
+
+		/* An empty extent header in i_block, and the extents flag. */
+		code = ext2fs_extent_open2(c->fs, ino, &inode, &h);
+		if (!code)
+			ext2fs_extent_free(h);
+	}
+	if (!code)
+		code = ext2fs_write_new_inode(c->fs, ino, &inode);
+	if (code)
+		return fail(c, code, e, "writing");
+	/* Late content is copied after every other file's (fill_late). */
+	if (in->data_blocks == 0 || in->late)
+		return 0;
+	return fill_file(c, e, ino, &inode);
+}
+
+/* The late files' data, once the tree's hook has finished their content:
+ * their inodes and names are in place already, so the layout does not
+ * depend on when the hook finished. */
+static int fill_late(struct ctx *c, struct tree *t)
+{
+	int r = 0;
+
+	for (size_t i = 1; i < t->n && r == 0; i++) {
+		const struct tree_entry *e = t->order[i];
+		struct ext2_inode inode;
+		errcode_t code;
+
+		if (!e->inode->late || e->inode->first != e || e->inode->data_blocks == 0)
+			continue;
+		r = tree_run_late_hook(t, c->err);
+		if (r < 0)
+			return r;
+		code = ext2fs_read_inode(c->fs, e->inode->ino, &inode);
+		if (code)
+			return fail(c, code, e, "reading the inode of");
+		r = fill_file(c, e, e->inode->ino, &inode);
+	}
 	return r;
 }
 
@@ -429,6 +466,8 @@ int ext_populate(struct image_job *j, const struct ext_kind *k, ext2_filsys fs, 
 	r = fix_inode(&c, j->tree->root, EXT2_ROOT_INO);
 	for (size_t i = 1; i < j->tree->n && r == 0; i++)
 		r = add_entry(&c, j->tree->order[i]);
+	if (r == 0)
+		r = fill_late(&c, j->tree);
 	free(c.buf);
 	if (r < 0) {
 		/* Never write back a half-made filesystem. */

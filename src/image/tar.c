@@ -294,8 +294,12 @@ static int entry(struct tar_state *t, const struct tree_entry *e)
 static int write_tar(struct image_job *j, int fd, char **err)
 {
 	struct tar_state t = { .epoch = j->opts->epoch, .err = err };
-	int r = sink_open(&t.s, fd, "the tar stream", false, err);
+	/* Late content must be ready before the first entry (see write_cpio). */
+	int r = tree_run_late_hook(j->tree, err);
 
+	if (r < 0)
+		return r;
+	r = sink_open(&t.s, fd, "the tar stream", false, err);
 	for (size_t i = 0; i < j->tree->n && r == 0; i++)
 		r = entry(&t, j->tree->order[i]);
 	/* Two zero blocks end the archive; pad to a whole record as tar does. */

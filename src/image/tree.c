@@ -719,6 +719,7 @@ void tree_free(struct tree *t)
 	}
 	free(t->order);
 	free(t->dir);
+	free(t->late_err);
 	memset(t, 0, sizeof(*t));
 }
 
@@ -790,6 +791,40 @@ static int measure_source(struct tree_inode *in, char **err)
 	in->data_blocks = rc.blocks;
 	in->regions = rc.regions;
 	return 0;
+}
+
+int tree_defer(struct tree *t, const char *path, int (*hook)(void *ctx, char **err), void *ctx,
+	       char **err)
+{
+	struct tree_entry *e = lookup(t, path);
+
+	if (!e || !S_ISREG(e->inode->mode)) {
+		*err = xasprintf("'%s' is not a regular file in the tree; cannot defer its content",
+				 path);
+		return -EINVAL;
+	}
+	e->inode->late = true;
+	t->late_hook = hook;
+	t->late_ctx = ctx;
+	t->late_ran = false;
+	return 0;
+}
+
+int tree_run_late_hook(struct tree *t, char **err)
+{
+	char *why = NULL;
+
+	if (!t->late_hook)
+		return 0;
+	if (!t->late_ran) {
+		t->late_ran = true;
+		t->late_rc = t->late_hook(t->late_ctx, &why) < 0 ? -EIO : 0;
+		if (t->late_rc < 0)
+			t->late_err = why ? why : xstrdup("the deferred content could not be made");
+	}
+	if (t->late_rc < 0)
+		*err = xstrdup(t->late_err);
+	return t->late_rc;
 }
 
 int tree_graft(struct tree *t, const char *path, const char *src, const char *target,

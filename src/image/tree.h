@@ -40,6 +40,7 @@ struct tree_inode {
 	char *target;          /* symlink target */
 	char *src;             /* host path of a regular file's content; NULL if synthesized */
 	uint32_t nlink;        /* names of this inode in the image */
+	bool late;             /* content ready only after tree.late_hook ran (tree_defer) */
 	uint32_t ino;          /* writer scratch: the inode number the writer gave it */
 	struct tree_entry *first; /* the first name in tree.order */
 	dev_t host_dev;        /* hard-link detection */
@@ -72,6 +73,12 @@ struct tree {
 	struct tree_entry **order; /* all entries, pre-order (valid after tree_finish) */
 	size_t n;
 	struct tree_stats stats;
+	/* Content that is finished while the image is written (tree_defer). */
+	int (*late_hook)(void *ctx, char **err);
+	void *late_ctx;
+	bool late_ran;
+	int late_rc;               /* its result, once it ran */
+	char *late_err;
 };
 
 /* Read the staged tree under @dir. Returns 0 or a negative errno value with
@@ -107,6 +114,19 @@ int tree_data_runs(int fd, uint64_t size, int (*fn)(void *ctx, uint64_t off, uin
  * tree_finish afterwards. Returns 0 or a negative errno with *err set. */
 int tree_graft(struct tree *t, const char *path, const char *src, const char *target,
 	       uint32_t mode, char **err);
+
+/* Mark the regular file at @path as late: its size is final but its bytes
+ * are not, and @hook(@ctx) makes them so. Writers create the file in its
+ * place but read its content only after tree_run_late_hook(), which they
+ * call as late as their format allows (the ext writers after every other
+ * file's data, the streaming formats before the first entry), so the hook's
+ * work can overlap with the copying. One hook per tree. */
+int tree_defer(struct tree *t, const char *path, int (*hook)(void *ctx, char **err), void *ctx,
+	       char **err);
+
+/* Run the late hook once (later calls return its first result); 0 when
+ * there is none. */
+int tree_run_late_hook(struct tree *t, char **err);
 
 /* Would a symlink in directory @dir_depth levels deep with @target climb
  * above the root? Exposed for the tests. */

@@ -8,6 +8,7 @@
  * was, and the next run removes the leftovers.
  */
 #include "stage.h"
+#include "hashpool.h"
 #include "image/image.h"
 #include "image/permtab.h"
 #include "image/tree.h"
@@ -60,6 +61,8 @@ void stage_remove_stale_tmps(const char *output)
 	free(ours);
 	free(nested);
 }
+
+#define MANIFEST_TARGET "/etc/vmbundle/manifest.json"
 
 /* A generated text as a file in the work directory, for the tree to point at. */
 static char *work_file(const struct stage_opts *o, const char *target, const char *text,
@@ -232,27 +235,96 @@ static int write_images(const struct stage_plan *p, struct tree *t, char **err)
 	return r;
 }
 
-int stage_write(const struct stage_plan *p, char **err)
+/* Every planned file still waiting for its digest, the carried guests'
+ * own guests included (the manifest describes them too). */
+static void collect_pending(struct staged_guest *sg, size_t n, struct staged_file ***v,
+			    size_t *nv)
+{
+	for (size_t i = 0; i < n; i++) {
+		for (size_t j = 0; j < sg[i].nfiles; j++)
+			if (sg[i].files[j].pending) {
+				*v = xrealloc(*v, (*nv + 1) * sizeof(**v));
+				(*v)[(*nv)++] = &sg[i].files[j];
+			}
+		collect_pending(sg[i].kids, sg[i].nkids, v, nv);
+	}
+}
+
+struct manifest_job {
+	struct stage_plan *p;
+	struct hash_pool *pool;    /* NULL once waited for */
+	struct staged_file **files;
+	size_t nfiles;
+	size_t length;             /* of the manifest with placeholder digests */
+};
+
+/* The tree's late hook: the digests are done, so the manifest is final. Its
+ * placeholder had the same length (64 '0's per digest), which the image
+ * writers sized and placed already. */
+static int finish_manifest(void *ctx, char **err)
+{
+	struct manifest_job *m = ctx;
+	const struct stage_opts *o = m->p->o;
+	char *text, *path;
+	int r = hash_pool_wait(m->pool, err);
+
+	m->pool = NULL;
+	if (r < 0)
+		return -1;
+	for (size_t i = 0; i < m->nfiles && o->cache; i++)
+		hash_cache_put(o->cache, &m->files[i]->st, m->files[i]->sha256,
+			       m->files[i]->allocated);
+	text = manifest_json(m->p);
+	if (strlen(text) != m->length) {
+		*err = xasprintf("the manifest's length changed from %zu to %zu bytes when its "
+				 "digests were filled in; this is a bug, please report it", m->length,
+				 strlen(text));
+		free(text);
+		return -1;
+	}
+	path = work_file(o, MANIFEST_TARGET, text, err);
+	free(text);
+	free(path);
+	return path ? 0 : -1;
+}
+
+int stage_write(struct stage_plan *p, char **err)
 {
 	const struct stage_opts *o = p->o;
-	char *manifest = manifest_json(p);
-	struct tree t;
+	struct manifest_job m = { .p = p };
+	char *manifest;
+	struct tree t = { 0 };
 	int r;
 
 	r = mkdir_p(o->work, 0755);
 	if (r < 0) {
 		*err = xasprintf("cannot create work directory '%s': %s", o->work, strerror(-r));
-		free(manifest);
 		return -1;
 	}
+	collect_pending(p->guests, p->nguests, &m.files, &m.nfiles);
+	m.pool = hash_pool_start(m.files, m.nfiles);
+	manifest = manifest_json(p);
+	m.length = strlen(manifest);
 	r = load_tree(o, &t, err);
 	if (r == 0)
 		r = graft_guests(&t, p, err);
 	if (r == 0)
-		r = graft_text(&t, o, "/etc/vmbundle/manifest.json", manifest, err);
+		r = graft_text(&t, o, MANIFEST_TARGET, manifest, err);
+	if (r == 0)
+		r = tree_defer(&t, MANIFEST_TARGET, finish_manifest, &m, err) < 0 ? -1 : 0;
 	if (r == 0) {
 		tree_finish(&t);
 		r = write_images(p, &t, err);
+	}
+	/* Every writer reads the manifest, so the hook ran unless one failed
+	 * first; the threads still read the plan's files either way. */
+	if (r == 0)
+		r = tree_run_late_hook(&t, err);
+	if (m.pool) {
+		char *why = NULL;
+
+		hash_pool_wait(m.pool, &why);
+		free(why);
 	}
 	tree_free(&t);
 	if (r == 0 && o->manifest) {
@@ -262,5 +334,6 @@ int stage_write(const struct stage_plan *p, char **err)
 		free(src);
 	}
 	free(manifest);
+	free(m.files);
 	return r < 0 ? -1 : 0;
 }

@@ -8,6 +8,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <getopt.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <sys/stat.h>
@@ -35,6 +36,9 @@ static void usage(FILE *f)
 	      "  --hypervisor kvm|xen  layout and configs to write (default kvm)\n"
 	      "  --work DIR            scratch directory for generated files\n"
 	      "  --manifest FILE       also write the manifest here\n"
+	      "  --source-root DIR     show build machine paths under DIR relative to it in\n"
+	      "                        the manifest (make: the build and source trees);\n"
+	      "                        repeatable\n"
 	      "  --depfile FILE        write make dependencies (declarations read) here,\n"
 	      "  --dep-target T        for target T\n"
 	      "  --size SIZE           exact ext size; too small is an error\n"
@@ -183,6 +187,7 @@ int cmd_stage(int argc, char **argv)
 		{ "hypervisor", required_argument, NULL, 'H' },
 		{ "work", required_argument, NULL, 'w' },
 		{ "manifest", required_argument, NULL, 'm' },
+		{ "source-root", required_argument, NULL, 'R' },
 		{ "depfile", required_argument, NULL, 'D' },
 		{ "dep-target", required_argument, NULL, 'T' },
 		{ "size", required_argument, NULL, 's' },
@@ -227,6 +232,16 @@ int cmd_stage(int argc, char **argv)
 			break;
 		case 'w': o.work = optarg; break;
 		case 'm': o.manifest = optarg; break;
+		case 'R': {
+			char real[PATH_MAX];
+
+			if (!realpath(optarg, real)) {
+				vmb_error("stage: --source-root '%s': %s", optarg, strerror(errno));
+				goto out;
+			}
+			namelist_push(&o.source_roots, real);
+			break;
+		}
 		case 'D': o.depfile = optarg; break;
 		case 'T': dep_target = optarg; break;
 		case 's':
@@ -340,5 +355,6 @@ out:
 	namelist_free(&o.formats);
 	namelist_free(&o.xl_files);
 	namelist_free(&o.xl_dirs);
+	namelist_free(&o.source_roots);
 	return rc;
 }

@@ -48,14 +48,30 @@ static void string_list(char **out, const char *ind, const char *key, const stru
 	strappendf(out, "],\n");
 }
 
-static void file_json(char **out, const char *ind, const struct staged_file *f, bool comma)
+/* A build machine's path as the manifest shows it: relative to the first
+ * --source-root it is under, so that where the tree was built does not end
+ * up in the image. */
+static const char *shown_path(const struct stage_opts *o, const char *path)
+{
+	for (size_t i = 0; path && i < o->source_roots.n; i++) {
+		const char *root = o->source_roots.v[i];
+		size_t n = strlen(root);
+
+		if (strncmp(path, root, n) == 0 && path[n] == '/' && path[n + 1])
+			return path + n + 1;
+	}
+	return path;
+}
+
+static void file_json(char **out, const char *ind, const struct stage_opts *o,
+		      const struct staged_file *f, bool comma)
 {
 	char *in = xasprintf("%s  ", ind);
 
 	strappendf(out, "%s{\n", ind);
 	key_string(out, in, "role", f->role, true);
 	key_string(out, in, "path", f->target, true);
-	key_string(out, in, "source", f->src, true);
+	key_string(out, in, "source", shown_path(o, f->src), true);
 	key_string(out, in, "format", f->format, true);
 	strappendf(out, "%s\"size\": %" PRIu64 ",\n", in, f->size);
 	strappendf(out, "%s\"allocated\": %" PRIu64 ",\n", in, f->allocated);
@@ -64,36 +80,39 @@ static void file_json(char **out, const char *ind, const struct staged_file *f, 
 	free(in);
 }
 
-static void guests_json(char **out, const char *ind, const struct staged_guest *v, size_t n);
+static void guests_json(char **out, const char *ind, const struct stage_opts *o,
+			const struct staged_guest *v, size_t n);
 
-static void guest_json(char **out, const char *ind, const struct staged_guest *sg, bool comma)
+static void guest_json(char **out, const char *ind, const struct stage_opts *o,
+		       const struct staged_guest *sg, bool comma)
 {
 	char *in = xasprintf("%s  ", ind), *in2 = xasprintf("%s    ", ind);
 
 	strappendf(out, "%s{\n", ind);
 	key_string(out, in, "name", sg->name, true);
-	key_string(out, in, "declaration", sg->origin, true);
+	key_string(out, in, "declaration", shown_path(o, sg->origin), true);
 	key_string(out, in, "kernel_version", sg->kernel_version, true);
 	key_string(out, in, "kernel_config_sha256", sg->config_sha256, true);
 	string_list(out, in, "image_formats", sg->g && !sg->g->image_path ? &sg->g->formats : NULL);
 	key_string(out, in, "launch_config", sg->launch_target, true);
 	strappendf(out, "%s\"files\": [\n", in);
 	for (size_t i = 0; i < sg->nfiles; i++)
-		file_json(out, in2, &sg->files[i], i + 1 < sg->nfiles);
+		file_json(out, in2, o, &sg->files[i], i + 1 < sg->nfiles);
 	strappendf(out, "%s],\n", in);
-	guests_json(out, in, sg->kids, sg->nkids);
+	guests_json(out, in, o, sg->kids, sg->nkids);
 	strappendf(out, "%s}%s\n", ind, comma ? "," : "");
 	free(in);
 	free(in2);
 }
 
-static void guests_json(char **out, const char *ind, const struct staged_guest *v, size_t n)
+static void guests_json(char **out, const char *ind, const struct stage_opts *o,
+			const struct staged_guest *v, size_t n)
 {
 	char *in = xasprintf("%s  ", ind);
 
 	strappendf(out, "%s\"guests\": [%s", ind, n ? "\n" : "");
 	for (size_t i = 0; i < n; i++)
-		guest_json(out, in, &v[i], i + 1 < n);
+		guest_json(out, in, o, &v[i], i + 1 < n);
 	strappendf(out, "%s]\n", n ? ind : "");
 	free(in);
 }
@@ -113,7 +132,7 @@ char *manifest_json(const struct stage_plan *p)
 	key_string(&out, "    ", "kernel_version", p->host_kernel_version, true);
 	key_string(&out, "    ", "kernel_config_sha256", p->host_config_sha256, true);
 	string_list(&out, "    ", "image_formats", &o->formats);
-	guests_json(&out, "    ", p->guests, p->nguests);
+	guests_json(&out, "    ", o, p->guests, p->nguests);
 	strappendf(&out, "  }\n}\n");
 	return out;
 }

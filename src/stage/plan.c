@@ -25,102 +25,54 @@ static const char *images_dir(const struct stage_opts *o)
 	return o->hv == HV_XEN ? "/var/lib/xen/images" : "/var/lib/kvm/images";
 }
 
-#define HASH_CHUNK (1U << 20)
-
-/* One pass over a file's data runs: the allocated bytes, and the SHA-256 of
- * the whole content, with the holes (and all-zero blocks) fed as zeros from
- * memory instead of being read. */
-struct measure {
-	int fd;
-	struct sha256_ctx *sha;
-	uint64_t hashed;    /* bytes fed so far */
-	uint64_t allocated;
-	unsigned char *buf;
-};
-
-static void feed_zeros(struct measure *m, uint64_t upto)
+static int count_allocated(void *ctx, uint64_t off, uint64_t len)
 {
-	static const unsigned char zeros[HASH_CHUNK];
+	uint64_t *allocated = ctx;
 
-	while (m->hashed < upto) {
-		size_t n = upto - m->hashed > HASH_CHUNK ? HASH_CHUNK : (size_t)(upto - m->hashed);
-
-		sha256_update(m->sha, zeros, n);
-		m->hashed += n;
-	}
-}
-
-static int measure_run(void *ctx, uint64_t off, uint64_t len)
-{
-	struct measure *m = ctx;
-
-	m->allocated += (len + TREE_BLOCK - 1) / TREE_BLOCK * TREE_BLOCK;
-	feed_zeros(m, off);
-	while (m->hashed < off + len) {
-		size_t n = off + len - m->hashed > HASH_CHUNK ? HASH_CHUNK :
-			   (size_t)(off + len - m->hashed);
-		ssize_t got = pread_full(m->fd, m->buf, n, (off_t)m->hashed);
-
-		if (got < 0)
-			return (int)got;
-		if ((size_t)got < n)
-			return -ESTALE;
-		sha256_update(m->sha, m->buf, n);
-		m->hashed += n;
-	}
+	(void)off;
+	*allocated += (len + TREE_BLOCK - 1) / TREE_BLOCK * TREE_BLOCK;
 	return 0;
 }
 
 int staged_file_measure(const struct stage_opts *o, struct staged_file *f, char **err)
 {
-	struct measure m = { .fd = -1 };
 	struct probe_result pr;
-	struct stat st;
+	int fd = open(f->src, O_RDONLY | O_CLOEXEC | O_NOCTTY);
 	int r;
 
-	m.fd = open(f->src, O_RDONLY | O_CLOEXEC | O_NOCTTY);
-	if (m.fd < 0 || fstat(m.fd, &st) < 0) {
+	if (fd < 0 || fstat(fd, &f->st) < 0) {
 		r = -errno;
 		*err = xasprintf("cannot read '%s' (%s of the guest): %s", f->src, f->role,
 				 strerror(-r));
-		if (m.fd >= 0)
-			close(m.fd);
+		if (fd >= 0)
+			close(fd);
 		return -1;
 	}
-	if (!S_ISREG(st.st_mode)) {
-		close(m.fd);
+	if (!S_ISREG(f->st.st_mode)) {
+		close(fd);
 		*err = xasprintf("'%s' (%s of the guest) is not a regular file", f->src, f->role);
 		return -1;
 	}
-	f->size = (uint64_t)st.st_size;
-	if (hash_cache_get(o->cache, &st, f->sha256, &f->allocated)) {
-		r = probe_fd(m.fd, &pr);
-		close(m.fd);
-		if (r < 0) {
-			*err = xasprintf("cannot read '%s': %s", f->src, strerror(-r));
-			return -1;
-		}
-		snprintf(f->format, sizeof(f->format), "%s", pr.format);
-		return 0;
+	f->size = (uint64_t)f->st.st_size;
+	r = 0;
+	if (!hash_cache_get(o->cache, &f->st, f->sha256, &f->allocated)) {
+		/* The digest is made while the image is written (hashpool.h); the
+		 * allocated bytes are needed now, and cost reading the data only. */
+		memset(f->sha256, '0', SHA256_HEX_LEN);
+		f->sha256[SHA256_HEX_LEN] = '\0';
+		f->pending = true;
+		f->allocated = 0;
+		r = tree_data_runs(fd, f->size, count_allocated, &f->allocated);
 	}
-	m.sha = sha256_new();
-	m.buf = xmalloc(HASH_CHUNK);
-	r = tree_data_runs(m.fd, f->size, measure_run, &m);
-	feed_zeros(&m, f->size);
-	sha256_finish(m.sha, f->sha256);
-	free(m.buf);
 	if (r == 0)
-		r = probe_fd(m.fd, &pr);
-	close(m.fd);
+		r = probe_fd(fd, &pr);
+	close(fd);
 	if (r < 0) {
 		*err = xasprintf(r == -ESTALE ? "'%s' changed while it was read; stage when nothing "
 				 "writes to it" : "cannot read '%s': %s", f->src, strerror(-r));
 		return -1;
 	}
-	f->allocated = m.allocated;
 	snprintf(f->format, sizeof(f->format), "%s", pr.format);
-	if (o->cache)
-		hash_cache_put(o->cache, &st, f->sha256, f->allocated);
 	return 0;
 }
 

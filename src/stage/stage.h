@@ -24,7 +24,9 @@
 #include "hashcache.h"
 #include "shared/sha256.h"
 
+#include <stdbool.h>
 #include <stdint.h>
+#include <sys/stat.h>
 
 enum hypervisor { HV_KVM, HV_XEN };
 
@@ -35,8 +37,10 @@ struct staged_file {
 	char *target;       /* absolute path in the carrier's image */
 	uint64_t size;      /* apparent bytes */
 	uint64_t allocated; /* bytes in non-zero blocks: what it costs in the image */
-	char sha256[SHA256_HEX_LEN + 1];
+	char sha256[SHA256_HEX_LEN + 1]; /* all '0' while pending */
 	char format[16];    /* fileprobe's token */
+	bool pending;       /* sha256 still to compute (hashpool.h) */
+	struct stat st;     /* the source as measured: it must not change */
 };
 
 /* A guest as staged into one carrier, with what it carries in turn. */
@@ -67,6 +71,7 @@ struct stage_opts {
 	struct namelist formats;  /* the carrier's image formats, outputs DEPLOY/NAME-BOARD.rootfs.FMT */
 	struct namelist xl_files; /* user-written Xen configurations */
 	struct namelist xl_dirs;  /* directories whose files xl disks may name ("the bundle") */
+	struct namelist source_roots; /* resolved; the manifest shows paths under them relative */
 	enum hypervisor hv;
 	uint64_t size, extra, epoch;
 	const char *console;     /* guests' serial console: ttyS0 */
@@ -102,13 +107,15 @@ int xlcfg_plan(const struct stage_opts *o, const char *file, struct staged_guest
 /* The manifest's JSON (manifest.c). */
 char *manifest_json(const struct stage_plan *p);
 
-/* Write the carrier's images (carrier.c). Returns 0 or -1 with *err. */
-int stage_write(const struct stage_plan *p, char **err);
+/* Write the carrier's images (carrier.c); fills the pending SHA-256s.
+ * Returns 0 or -1 with *err. */
+int stage_write(struct stage_plan *p, char **err);
 
 /* Where a carrier's or a leaf guest's images are: DEPLOY/NAME-BOARD.rootfs.FMT. */
 char *stage_image_path(const struct stage_opts *o, const char *name, const char *format);
 
-/* Fill size, allocated bytes, SHA-256 and format of a planned file. */
+/* Fill size, allocated bytes and format of a planned file, and its SHA-256
+ * when the hash cache knows it (else it is left pending for stage_write). */
 int staged_file_measure(const struct stage_opts *o, struct staged_file *f, char **err);
 
 /* Did staged_file_measure find a kernel image? */

@@ -189,6 +189,17 @@ static char *rewrite_disk(struct xl_job *j, const char *spec, char **err)
 		libxl_device_disk_dispose(&d);
 		return NULL;
 	}
+	/* Options whose meaning involves another host or a device model this
+	 * rewrite cannot vouch for are refused, never silently dropped. */
+	if (!libxl_defbool_is_default(d.colo_enable) || d.colo_host || d.active_disk ||
+	    d.hidden_disk || d.specification != LIBXL_DISK_SPECIFICATION_UNKNOWN ||
+	    d.transport != LIBXL_DISK_TRANSPORT_UNKNOWN) {
+		*err = xasprintf("%s: disk '%s': COLO, specification= and transport= options are "
+				 "not staged; bundle this guest without them and add them on the "
+				 "target", j->file, spec);
+		libxl_device_disk_dispose(&d);
+		return NULL;
+	}
 	if (d.pdev_path && d.pdev_path[0]) {
 		target = stage_path(j, "disk target", "disk", d.pdev_path, err);
 		if (!target) {
@@ -204,8 +215,16 @@ static char *rewrite_disk(struct xl_job *j, const char *spec, char **err)
 	if (d.backend != LIBXL_DISK_BACKEND_UNKNOWN)
 		strappendf(&out, ", backendtype=%s",
 			   lower(libxl_disk_backend_to_string(d.backend), fmt, sizeof(fmt)));
+	if (d.backend_domname)
+		strappendf(&out, ", backend=%s", d.backend_domname);
 	if (d.script)
 		strappendf(&out, ", script=%s", d.script);
+	if (d.direct_io_safe)
+		strappendf(&out, ", direct-io-safe");
+	if (!libxl_defbool_is_default(d.discard_enable))
+		strappendf(&out, ", %s", libxl_defbool_val(d.discard_enable) ? "discard" : "no-discard");
+	if (!libxl_defbool_is_default(d.trusted))
+		strappendf(&out, ", %s", libxl_defbool_val(d.trusted) ? "trusted" : "untrusted");
 	if (target)
 		strappendf(&out, ", target=%s", target);
 	free(target);

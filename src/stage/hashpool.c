@@ -1,0 +1,176 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#include "hashpool.h"
+#include "stage.h"
+#include "image/tree.h"
+#include "shared/fsutil.h"
+#include "shared/util.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#define HASH_CHUNK (1U << 20)
+
+struct hash_job {
+	struct staged_file *f;
+	int error; /* 0, or a negative errno (-ESTALE: the file changed) */
+};
+
+struct hash_pool {
+	struct hash_job *jobs;
+	size_t njobs, next;
+	pthread_mutex_t lock;
+	pthread_t *threads;
+	size_t nthreads;
+};
+
+/* Feeding a digest the file's bytes in order: data runs read, the gaps
+ * between them (holes and all-zero blocks) fed from a static zero buffer. */
+struct digest {
+	int fd;
+	struct sha256_ctx *sha;
+	uint64_t fed;
+	unsigned char *buf;
+};
+
+static void feed_zeros(struct digest *d, uint64_t upto)
+{
+	static const unsigned char zeros[HASH_CHUNK];
+
+	while (d->fed < upto) {
+		size_t n = upto - d->fed > HASH_CHUNK ? HASH_CHUNK : (size_t)(upto - d->fed);
+
+		sha256_update(d->sha, zeros, n);
+		d->fed += n;
+	}
+}
+
+static int feed_run(void *ctx, uint64_t off, uint64_t len)
+{
+	struct digest *d = ctx;
+
+	feed_zeros(d, off);
+	while (d->fed < off + len) {
+		size_t n = off + len - d->fed > HASH_CHUNK ? HASH_CHUNK : (size_t)(off + len - d->fed);
+		ssize_t got = pread_full(d->fd, d->buf, n, (off_t)d->fed);
+
+		if (got < 0)
+			return (int)got;
+		if ((size_t)got < n)
+			return -ESTALE;
+		sha256_update(d->sha, d->buf, n);
+		d->fed += n;
+	}
+	return 0;
+}
+
+/* The file the plan measured, unchanged: same inode, size and times. */
+static bool unchanged(const struct stat *now, const struct stat *planned)
+{
+	return now->st_dev == planned->st_dev && now->st_ino == planned->st_ino &&
+	       now->st_size == planned->st_size &&
+	       now->st_mtim.tv_sec == planned->st_mtim.tv_sec &&
+	       now->st_mtim.tv_nsec == planned->st_mtim.tv_nsec &&
+	       now->st_ctim.tv_sec == planned->st_ctim.tv_sec &&
+	       now->st_ctim.tv_nsec == planned->st_ctim.tv_nsec;
+}
+
+static int digest_file(struct staged_file *f)
+{
+	struct digest d = { .fd = open(f->src, O_RDONLY | O_CLOEXEC | O_NOCTTY) };
+	struct stat st;
+	int r;
+
+	if (d.fd < 0)
+		return -errno;
+	if (fstat(d.fd, &st) < 0 || !unchanged(&st, &f->st)) {
+		close(d.fd);
+		return -ESTALE;
+	}
+	d.sha = sha256_new();
+	d.buf = xmalloc(HASH_CHUNK);
+	r = tree_data_runs(d.fd, f->size, feed_run, &d);
+	feed_zeros(&d, f->size);
+	sha256_finish(d.sha, f->sha256);
+	free(d.buf);
+	/* Written to while we read it: the digest is of no one version. */
+	if (r == 0 && (fstat(d.fd, &st) < 0 || !unchanged(&st, &f->st)))
+		r = -ESTALE;
+	close(d.fd);
+	return r;
+}
+
+static void *worker(void *arg)
+{
+	struct hash_pool *hp = arg;
+
+	for (;;) {
+		struct hash_job *j = NULL;
+
+		pthread_mutex_lock(&hp->lock);
+		if (hp->next < hp->njobs)
+			j = &hp->jobs[hp->next++];
+		pthread_mutex_unlock(&hp->lock);
+		if (!j)
+			return NULL;
+		j->error = digest_file(j->f);
+	}
+}
+
+/* Largest first: the longest stream starts at once, the short ones fill in. */
+static int larger_first(const void *a, const void *b)
+{
+	const struct hash_job *x = a, *y = b;
+
+	return x->f->size < y->f->size ? 1 : x->f->size > y->f->size ? -1 : 0;
+}
+
+struct hash_pool *hash_pool_start(struct staged_file *const *files, size_t n)
+{
+	struct hash_pool *hp = xcalloc(1, sizeof(*hp));
+	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+	size_t want = cpus > 0 ? (size_t)cpus : 1;
+
+	hp->jobs = xcalloc(n ? n : 1, sizeof(*hp->jobs));
+	for (size_t i = 0; i < n; i++)
+		hp->jobs[hp->njobs++].f = files[i];
+	qsort(hp->jobs, hp->njobs, sizeof(*hp->jobs), larger_first);
+	pthread_mutex_init(&hp->lock, NULL);
+	if (want > hp->njobs)
+		want = hp->njobs;
+	hp->threads = xcalloc(want ? want : 1, sizeof(*hp->threads));
+	while (hp->nthreads < want &&
+	       pthread_create(&hp->threads[hp->nthreads], NULL, worker, hp) == 0)
+		hp->nthreads++;
+	return hp;
+}
+
+int hash_pool_wait(struct hash_pool *hp, char **err)
+{
+	int r = 0;
+
+	/* Whatever no thread took (none could be started) is done here. */
+	worker(hp);
+	for (size_t i = 0; i < hp->nthreads; i++)
+		pthread_join(hp->threads[i], NULL);
+	for (size_t i = 0; i < hp->njobs; i++) {
+		struct hash_job *j = &hp->jobs[i];
+
+		j->f->pending = false;
+		if (j->error == 0 || r < 0)
+			continue;
+		*err = xasprintf(j->error == -ESTALE ? "'%s' changed while it was staged; stage "
+				 "when nothing writes to it" : "cannot read '%s': %s", j->f->src,
+				 strerror(-j->error));
+		r = -1;
+	}
+	pthread_mutex_destroy(&hp->lock);
+	free(hp->threads);
+	free(hp->jobs);
+	free(hp);
+	return r;
+}
