@@ -27,8 +27,12 @@ VMB_KSTORE := $(or $(VMB_KERNEL_STORE),$(abs_builddir)/kernel-store)
 # Guests that run the host's kernel or a prebuilt one need no build.
 VMB_KERNELS := host $(if $(filter 1,$(MULTI_KVM_GUEST_TRIGGER)),$(VMB_GUEST_KERNELS))
 
-# Reproducible kernels: the build time, user and host kbuild records.
+# Reproducible kernels: the build time, user and host kbuild records, and
+# the "#N" of uname -v, which kbuild otherwise counts up in the build
+# directory on every relink (so a kernel rebuilt in its live directory would
+# differ from the same configuration built from clean).
 export KBUILD_BUILD_TIMESTAMP := @$(SOURCE_DATE_EPOCH)
+export KBUILD_BUILD_VERSION := 1
 export KBUILD_BUILD_USER := vmbundle
 export KBUILD_BUILD_HOST := vmbundle
 

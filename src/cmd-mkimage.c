@@ -38,30 +38,6 @@ static bool holds_ext(const char *format)
 	return startswith(format, "ext") || streq(format, "qcow2");
 }
 
-static int parse_epoch(const char *s, const char *from, uint64_t *out)
-{
-	char *end;
-	unsigned long long v;
-
-	errno = 0;
-	v = strtoull(s, &end, 10);
-	if (!*s || *s < '0' || *s > '9' || *end || errno || v > IMAGE_EPOCH_MAX) {
-		vmb_error("mkimage: %s '%s' is not a time in seconds since 1970 between 0 and %llu",
-			  from, s, IMAGE_EPOCH_MAX);
-		return -1;
-	}
-	*out = v;
-	return 0;
-}
-
-static int parse_size_opt(const char *opt, const char *s, uint64_t *out)
-{
-	if (image_parse_size(s, out))
-		return 0;
-	vmb_error("mkimage: %s '%s' is not a size (bytes, or a number with K, M, G or T)", opt, s);
-	return -1;
-}
-
 /* Read the tree and the tables; on error print and return -1. */
 static int load(const char *dir, char **tables, size_t ntables, struct tree *t)
 {
@@ -118,12 +94,12 @@ int cmd_mkimage(int argc, char **argv)
 		case 'f': format = optarg; break;
 		case 'o': o.output = optarg; break;
 		case 's':
-			if (parse_size_opt("--size", optarg, &o.size) < 0)
+			if (image_size_arg("mkimage", "--size", optarg, &o.size) < 0)
 				goto out;
 			size_given = true;
 			break;
 		case 'x':
-			if (parse_size_opt("--extra-space", optarg, &o.extra) < 0)
+			if (image_size_arg("mkimage", "--extra-space", optarg, &o.extra) < 0)
 				goto out;
 			extra_given = true;
 			break;
@@ -178,17 +154,8 @@ int cmd_mkimage(int argc, char **argv)
 		vmb_error("mkimage: --arch applies to uImage only");
 		goto out;
 	}
-	if (epoch) {
-		if (parse_epoch(epoch, "--epoch", &o.epoch) < 0)
-			goto out;
-	} else if ((epoch = getenv("SOURCE_DATE_EPOCH")) && *epoch) {
-		if (parse_epoch(epoch, "SOURCE_DATE_EPOCH", &o.epoch) < 0)
-			goto out;
-	} else {
-		vmb_error("mkimage: no epoch for the image's timestamps: set SOURCE_DATE_EPOCH or "
-			  "give --epoch SECONDS (e.g. the last commit's time: git log -1 --format=%%ct)");
+	if (image_epoch_arg("mkimage", epoch, &o.epoch) < 0)
 		goto out;
-	}
 
 	rc = 1;
 	if (load(dir, tables, ntables, &t) == 0) {

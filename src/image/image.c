@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 #include "image.h"
+#include "shared/util.h"
 
 #include <errno.h>
 #include <ext2fs/ext2fs.h>
@@ -69,6 +70,38 @@ bool image_parse_size(const char *s, uint64_t *out)
 		return false;
 	*out = (uint64_t)v << shift;
 	return true;
+}
+
+int image_size_arg(const char *cmd, const char *opt, const char *s, uint64_t *out)
+{
+	if (image_parse_size(s, out))
+		return 0;
+	vmb_error("%s: %s '%s' is not a size (bytes, or a number with K, M, G or T)", cmd, opt, s);
+	return -1;
+}
+
+int image_epoch_arg(const char *cmd, const char *arg, uint64_t *out)
+{
+	const char *from = arg ? "--epoch" : "SOURCE_DATE_EPOCH";
+	const char *s = arg ? arg : getenv("SOURCE_DATE_EPOCH");
+	unsigned long long v;
+	char *end;
+
+	if (!s || (!arg && !*s)) {
+		vmb_error("%s: no epoch for the image's timestamps: set SOURCE_DATE_EPOCH or give "
+			  "--epoch SECONDS (e.g. the last commit's time: git log -1 --format=%%ct)",
+			  cmd);
+		return -1;
+	}
+	errno = 0;
+	v = strtoull(s, &end, 10);
+	if (*s < '0' || *s > '9' || *end || errno || v > IMAGE_EPOCH_MAX) {
+		vmb_error("%s: %s '%s' is not a time in seconds since 1970 between 0 and %llu", cmd,
+			  from, s, IMAGE_EPOCH_MAX);
+		return -1;
+	}
+	*out = v;
+	return 0;
 }
 
 void image_derive_uuid(const char *purpose, const char *name, uint64_t epoch, char out[37])

@@ -85,6 +85,15 @@ void image_derive_uuid(const char *purpose, const char *name, uint64_t epoch, ch
  * Returns false when @s is not a size. */
 bool image_parse_size(const char *s, uint64_t *out);
 
+/* A size option of command @cmd ("mkimage", "stage"): 0, or -1 after
+ * printing "vmbundle: CMD: OPT 'S' is not a size (...)". */
+int image_size_arg(const char *cmd, const char *opt, const char *s, uint64_t *out);
+
+/* The images' epoch: @arg (from --epoch) if given, else $SOURCE_DATE_EPOCH.
+ * 0, or -1 after printing what is missing or wrong, naming where the value
+ * came from (ext inodes hold times up to IMAGE_EPOCH_MAX). */
+int image_epoch_arg(const char *cmd, const char *arg, uint64_t *out);
+
 /* Write a cpio newc archive of the job's tree to @path (an existing file). */
 int image_write_cpio(struct image_job *j, const char *path, bool gzip, char **err);
 

@@ -132,18 +132,6 @@ static int add_xl_dir(struct stage_opts *o, const char *dir, char **err)
 	return 0;
 }
 
-static int parse_u64(const char *opt, const char *s, bool size, uint64_t *out)
-{
-	char *end;
-
-	if (size ? image_parse_size(s, out) :
-	    (*s >= '0' && *s <= '9' && (errno = 0, *out = strtoull(s, &end, 10), !*end && !errno)))
-		return 0;
-	vmb_error("stage: %s '%s' is not %s", opt, s,
-		  size ? "a size (bytes, or a number with K, M, G or T)" : "a number of seconds");
-	return -1;
-}
-
 static void write_depfile(const struct stage_opts *o, const struct guest_set *set,
 			  const char *target)
 {
@@ -245,11 +233,11 @@ int cmd_stage(int argc, char **argv)
 		case 'D': o.depfile = optarg; break;
 		case 'T': dep_target = optarg; break;
 		case 's':
-			if (parse_u64("--size", optarg, true, &o.size) < 0)
+			if (image_size_arg("stage", "--size", optarg, &o.size) < 0)
 				goto out;
 			break;
 		case 'x':
-			if (parse_u64("--extra-space", optarg, true, &o.extra) < 0)
+			if (image_size_arg("stage", "--extra-space", optarg, &o.extra) < 0)
 				goto out;
 			break;
 		case 'e': epoch = optarg; break;
@@ -277,19 +265,8 @@ int cmd_stage(int argc, char **argv)
 		vmb_error("stage: --carrier '%s': %s", o.carrier, guest_name_problem(o.carrier));
 		goto out;
 	}
-	if (!epoch)
-		epoch = getenv("SOURCE_DATE_EPOCH");
-	if (!epoch || !*epoch) {
-		vmb_error("stage: no epoch for the image's timestamps: set SOURCE_DATE_EPOCH or give "
-			  "--epoch SECONDS");
+	if (image_epoch_arg("stage", epoch, &o.epoch) < 0)
 		goto out;
-	}
-	if (parse_u64("--epoch", epoch, false, &o.epoch) < 0)
-		goto out;
-	if (o.epoch > IMAGE_EPOCH_MAX) {
-		vmb_error("stage: epoch %s is later than 2038, which ext inodes cannot hold", epoch);
-		goto out;
-	}
 	if (!o.formats.n)
 		namelist_push(&o.formats, "ext4");
 	for (size_t i = 0; i < o.formats.n; i++)
