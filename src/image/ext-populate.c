@@ -329,6 +329,7 @@ static int fill_file(struct ctx *c, const struct tree_entry *e, ext2_ino_t ino,
 {
 	const struct tree_inode *in = e->inode;
 	struct file_job f = { .c = c, .e = e, .fd = -1, .ino = ino, .inode = inode };
+	struct stat st;
 	errcode_t code;
 	int r;
 
@@ -336,6 +337,13 @@ static int fill_file(struct ctx *c, const struct tree_entry *e, ext2_ino_t ino,
 	if (f.fd < 0) {
 		*c->err = xasprintf("cannot read '%s': %s", in->src, strerror(errno));
 		return -errno;
+	}
+	/* The tree was measured earlier: a file that grew since would be cut. */
+	if (fstat(f.fd, &st) == 0 && (uint64_t)st.st_size != in->size) {
+		close(f.fd);
+		*c->err = xasprintf("'%s' changed while the image was being built; build images "
+				    "when nothing writes to the tree", in->src);
+		return -ESTALE;
 	}
 	if (!c->k->extents) {
 		code = ext2fs_file_open2(c->fs, f.ino, inode, EXT2_FILE_WRITE, &f.file);

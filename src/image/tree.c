@@ -827,33 +827,45 @@ int tree_run_late_hook(struct tree *t, char **err)
 	return t->late_rc;
 }
 
-int tree_graft(struct tree *t, const char *path, const char *src, const char *target,
-	       uint32_t mode, char **err)
+/* A new name at @path (absent so far), its parents made as needed. */
+static struct tree_inode *graft_name(struct tree *t, const char *path, char **err, int *rc)
 {
 	const char *slash = strrchr(path, '/');
 	char *dpath;
-	struct tree_entry *dir;
+	struct tree_entry *dir = NULL;
 	struct tree_inode *in;
 	bool found;
-	int r;
 
 	if (path[0] != '/' || !slash || !slash[1]) {
 		*err = xasprintf("'%s' is not an absolute file path in the image", path);
-		return -EINVAL;
+		*rc = -EINVAL;
+		return NULL;
 	}
 	dpath = xstrndup(path, (size_t)(slash - path));
-	r = graft_dir(t, dpath, &dir, err);
+	*rc = graft_dir(t, dpath, &dir, err);
 	free(dpath);
-	if (r < 0)
-		return r;
+	if (*rc < 0)
+		return NULL;
 	kid_slot(dir, slash + 1, &found);
 	if (found) {
 		*err = xasprintf("'%s' is already in the root filesystem tree; the stager would "
 				 "replace it: remove it from the tree", path);
-		return -EEXIST;
+		*rc = -EEXIST;
+		return NULL;
 	}
 	in = xcalloc(1, sizeof(*in));
 	insert_kid(dir, new_entry(dir, slash + 1, in));
+	return in;
+}
+
+int tree_graft(struct tree *t, const char *path, const char *src, const char *target,
+	       uint32_t mode, char **err)
+{
+	int r;
+	struct tree_inode *in = graft_name(t, path, err, &r);
+
+	if (!in)
+		return r;
 	if (!src) {
 		in->mode = S_IFLNK | 0777;
 		in->target = xstrdup(target);
@@ -863,4 +875,20 @@ int tree_graft(struct tree *t, const char *path, const char *src, const char *ta
 	in->mode = S_IFREG | (mode & 07777);
 	in->src = xstrdup(src);
 	return measure_source(in, err);
+}
+
+int tree_graft_measured(struct tree *t, const char *path, const char *src, uint32_t mode,
+			uint64_t size, uint64_t data_blocks, uint32_t regions, char **err)
+{
+	int r;
+	struct tree_inode *in = graft_name(t, path, err, &r);
+
+	if (!in)
+		return r;
+	in->mode = S_IFREG | (mode & 07777);
+	in->src = xstrdup(src);
+	in->size = size;
+	in->data_blocks = data_blocks;
+	in->regions = regions;
+	return 0;
 }

@@ -115,6 +115,12 @@ int tree_data_runs(int fd, uint64_t size, int (*fn)(void *ctx, uint64_t off, uin
 int tree_graft(struct tree *t, const char *path, const char *src, const char *target,
 	       uint32_t mode, char **err);
 
+/* tree_graft for a regular file whose size, data blocks and regions the
+ * caller has from tree_data_runs already (the stager's plan), so its
+ * content is not read twice. */
+int tree_graft_measured(struct tree *t, const char *path, const char *src, uint32_t mode,
+			uint64_t size, uint64_t data_blocks, uint32_t regions, char **err);
+
 /* Mark the regular file at @path as late: its size is final but its bytes
  * are not, and @hook(@ctx) makes them so. Writers create the file in its
  * place but read its content only after tree_run_late_hook(), which they

@@ -124,7 +124,11 @@ static int graft_guests(struct tree *t, const struct stage_plan *p, char **err)
 			/* A shared disk is staged once for all its guests. */
 			if (grafted_before(p, i, j))
 				continue;
-			if (tree_graft(t, sg->files[j].target, sg->files[j].src, NULL, 0644, err) < 0)
+			/* Measured by the plan already: not read again. */
+			const struct staged_file *f = &sg->files[j];
+
+			if (tree_graft_measured(t, f->target, f->src, 0644, f->size,
+						f->allocated / TREE_BLOCK, f->regions, err) < 0)
 				return -1;
 		}
 		if (graft_text(t, p->o, sg->launch_target, sg->launch_text, err) < 0)
@@ -273,7 +277,7 @@ static int finish_manifest(void *ctx, char **err)
 		return -1;
 	for (size_t i = 0; i < m->nfiles && o->cache; i++)
 		hash_cache_put(o->cache, &m->files[i]->st, m->files[i]->sha256,
-			       m->files[i]->allocated);
+			       m->files[i]->allocated, m->files[i]->regions);
 	text = manifest_json(m->p);
 	if (strlen(text) != m->length) {
 		*err = xasprintf("the manifest's length changed from %zu to %zu bytes when its "

@@ -321,7 +321,7 @@ out:
 	if (planned)
 		stage_plan_free(&plan);
 	if (o.cache)
-		hash_cache_close(&cache);
+		hash_cache_close(&cache, rc == 0);
 	guest_set_free(&set);
 	namelist_free(&carried);
 	namelist_free(&dirs);

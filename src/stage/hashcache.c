@@ -23,8 +23,10 @@ void hash_cache_open(struct hash_cache *c, const char *path)
 
 	memset(c, 0, sizeof(*c));
 	c->path = xstrdup(path);
-	if (read_file(path, &data, &len) < 0)
+	if (read_file(path, &data, &len) < 0) {
+		c->used = xcalloc(1, sizeof(*c->used));
 		return;
+	}
 	for (p = data; *p; p = nl + 1) {
 		nl = strchr(p, '\n');
 		if (!nl)
@@ -32,65 +34,84 @@ void hash_cache_open(struct hash_cache *c, const char *path)
 		c->lines = xrealloc(c->lines, (c->n + 1) * sizeof(*c->lines));
 		c->lines[c->n++] = xstrndup(p, (size_t)(nl - p));
 	}
+	c->used = xcalloc(c->n ? c->n : 1, sizeof(*c->used));
 	free(data);
 }
 
-static char **find(const struct hash_cache *c, const char *key)
+/* The index of @key's line, or c->n. */
+static size_t find(const struct hash_cache *c, const char *key)
 {
-	size_t klen = strlen(key);
+	size_t klen = strlen(key), i;
 
-	for (size_t i = 0; i < c->n; i++)
+	for (i = 0; i < c->n; i++)
 		if (strncmp(c->lines[i], key, klen) == 0 && c->lines[i][klen] == ' ')
-			return &c->lines[i];
-	return NULL;
+			break;
+	return i;
 }
 
-bool hash_cache_get(const struct hash_cache *c, const struct stat *st,
-		    char sha[SHA256_HEX_LEN + 1], uint64_t *allocated)
+bool hash_cache_get(struct hash_cache *c, const struct stat *st, char sha[SHA256_HEX_LEN + 1],
+		    uint64_t *allocated, uint32_t *regions)
 {
-	char *key = key_of(st);
-	char **line = c ? find(c, key) : NULL;
-	char hex[SHA256_HEX_LEN + 1];
+	char *key, hex[SHA256_HEX_LEN + 1];
 	uint64_t alloc;
-	bool hit = false;
+	uint32_t runs;
+	size_t i;
+	char tail;
+	bool hit;
 
-	if (line && sscanf(*line + strlen(key), " %64[0-9a-f] %" SCNu64, hex, &alloc) == 2 &&
-	    strlen(hex) == SHA256_HEX_LEN) {
+	if (!c)
+		return false;
+	key = key_of(st);
+	i = find(c, key);
+	hit = i < c->n &&
+	      sscanf(c->lines[i] + strlen(key), " %64[0-9a-f] %" SCNu64 " %" SCNu32 "%c", hex,
+		     &alloc, &runs, &tail) == 3 &&
+	      strlen(hex) == SHA256_HEX_LEN;
+	if (hit) {
 		memcpy(sha, hex, sizeof(hex));
 		*allocated = alloc;
-		hit = true;
+		*regions = runs;
+		c->used[i] = true;
 	}
 	free(key);
 	return hit;
 }
 
 void hash_cache_put(struct hash_cache *c, const struct stat *st,
-		    const char sha[SHA256_HEX_LEN + 1], uint64_t allocated)
+		    const char sha[SHA256_HEX_LEN + 1], uint64_t allocated, uint32_t regions)
 {
 	char *key = key_of(st);
-	char *line = xasprintf("%s %s %" PRIu64, key, sha, allocated);
-	char **old = find(c, key);
+	char *line = xasprintf("%s %s %" PRIu64 " %" PRIu32, key, sha, allocated, regions);
+	size_t i = find(c, key);
 
 	free(key);
-	if (old) {
-		free(*old);
-		*old = line;
+	if (i < c->n) {
+		free(c->lines[i]);
 	} else {
 		c->lines = xrealloc(c->lines, (c->n + 1) * sizeof(*c->lines));
-		c->lines[c->n++] = line;
+		c->used = xrealloc(c->used, (c->n + 1) * sizeof(*c->used));
+		c->n++;
 	}
+	c->lines[i] = line;
+	c->used[i] = true;
 	c->dirty = true;
 }
 
-void hash_cache_close(struct hash_cache *c)
+void hash_cache_close(struct hash_cache *c, bool prune)
 {
+	for (size_t i = 0; i < c->n; i++) {
+		if (!prune)
+			c->used[i] = true;
+		else if (!c->used[i])
+			c->dirty = true; /* an entry to drop */
+	}
 	if (c->dirty) {
 		char *tmp = xasprintf("%s.tmp", c->path);
 		FILE *f = fopen(tmp, "we");
 		bool ok = f != NULL;
 
 		for (size_t i = 0; ok && i < c->n; i++)
-			ok = fprintf(f, "%s\n", c->lines[i]) > 0;
+			ok = !c->used[i] || fprintf(f, "%s\n", c->lines[i]) > 0;
 		if (f && fclose(f) != 0)
 			ok = false;
 		if (!ok || rename(tmp, c->path) < 0)
@@ -100,6 +121,7 @@ void hash_cache_close(struct hash_cache *c)
 	for (size_t i = 0; i < c->n; i++)
 		free(c->lines[i]);
 	free(c->lines);
+	free(c->used);
 	free(c->path);
 	memset(c, 0, sizeof(*c));
 }

@@ -18,18 +18,22 @@
 
 struct hash_cache {
 	char *path;
-	char **lines;  /* "KEY SHA256 ALLOCATED" */
+	char **lines;  /* "KEY SHA256 ALLOCATED REGIONS" */
+	bool *used;    /* looked up or stored by this run: only those are kept */
 	size_t n;
 	bool dirty;
 };
 
 /* Read @path if it exists (a cache that does not parse is ignored). */
 void hash_cache_open(struct hash_cache *c, const char *path);
-bool hash_cache_get(const struct hash_cache *c, const struct stat *st,
-		    char sha[SHA256_HEX_LEN + 1], uint64_t *allocated);
+/* @allocated: bytes in data runs; @regions: how many runs (tree_data_runs). */
+bool hash_cache_get(struct hash_cache *c, const struct stat *st, char sha[SHA256_HEX_LEN + 1],
+		    uint64_t *allocated, uint32_t *regions);
 void hash_cache_put(struct hash_cache *c, const struct stat *st,
-		    const char sha[SHA256_HEX_LEN + 1], uint64_t allocated);
-/* Write it back (temp + rename) when it changed; failures are ignored. */
-void hash_cache_close(struct hash_cache *c);
+		    const char sha[SHA256_HEX_LEN + 1], uint64_t allocated, uint32_t regions);
+/* Write it back (temp + rename) when it changed; with @prune (a run that
+ * went through), keep only the entries this run used, so it does not grow
+ * with every version of every file. Failures are ignored. */
+void hash_cache_close(struct hash_cache *c, bool prune);
 
 #endif

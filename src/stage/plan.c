@@ -25,12 +25,13 @@ static const char *images_dir(const struct stage_opts *o)
 	return o->hv == HV_XEN ? "/var/lib/xen/images" : "/var/lib/kvm/images";
 }
 
-static int count_allocated(void *ctx, uint64_t off, uint64_t len)
+static int count_run(void *ctx, uint64_t off, uint64_t len)
 {
-	uint64_t *allocated = ctx;
+	struct staged_file *f = ctx;
 
 	(void)off;
-	*allocated += (len + TREE_BLOCK - 1) / TREE_BLOCK * TREE_BLOCK;
+	f->allocated += (len + TREE_BLOCK - 1) / TREE_BLOCK * TREE_BLOCK;
+	f->regions++;
 	return 0;
 }
 
@@ -55,14 +56,16 @@ int staged_file_measure(const struct stage_opts *o, struct staged_file *f, char 
 	}
 	f->size = (uint64_t)f->st.st_size;
 	r = 0;
-	if (!hash_cache_get(o->cache, &f->st, f->sha256, &f->allocated)) {
+	if (!hash_cache_get(o->cache, &f->st, f->sha256, &f->allocated, &f->regions)) {
 		/* The digest is made while the image is written (hashpool.h); the
-		 * allocated bytes are needed now, and cost reading the data only. */
+		 * data runs are needed now (the manifest's allocated bytes, the
+		 * image's size), and cost reading the data only. */
 		memset(f->sha256, '0', SHA256_HEX_LEN);
 		f->sha256[SHA256_HEX_LEN] = '\0';
 		f->pending = true;
 		f->allocated = 0;
-		r = tree_data_runs(fd, f->size, count_allocated, &f->allocated);
+		f->regions = 0;
+		r = tree_data_runs(fd, f->size, count_run, f);
 	}
 	if (r == 0)
 		r = probe_fd(fd, &pr);

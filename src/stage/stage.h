@@ -37,6 +37,7 @@ struct staged_file {
 	char *target;       /* absolute path in the carrier's image */
 	uint64_t size;      /* apparent bytes */
 	uint64_t allocated; /* bytes in non-zero blocks: what it costs in the image */
+	uint32_t regions;   /* runs of such blocks (tree_data_runs) */
 	char sha256[SHA256_HEX_LEN + 1]; /* all '0' while pending */
 	char format[16];    /* fileprobe's token */
 	bool pending;       /* sha256 still to compute (hashpool.h) */

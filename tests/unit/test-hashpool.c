@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* The stager's digests made on every core: the same SHA-256 as reading the
  * whole file, holes and all; more files than cores; a file that changes or
- * vanishes between planning and hashing is an error, never a wrong digest. */
+ * vanishes between planning and hashing is an error, never a wrong digest.
+ * And the cache that remembers them between runs. */
 #include "stage/hashpool.h"
 #include "stage/stage.h"
 #include "shared/sha256.h"
@@ -111,6 +112,48 @@ int main(void)
 	ok(r < 0 && err && strstr(err, "cannot read") && strstr(err, files[2].src),
 	   "a file removed after planning is an error naming it");
 	free(err);
+
+	/* The cache: what a run stores the next one finds (a planned file is
+	 * then not pending); a run that went through keeps only what it used. */
+	{
+		char *path = xasprintf("%s/cache", dir), sha[SHA256_HEX_LEN + 1];
+		struct hash_cache c;
+		struct stage_opts o = { .cache = &c };
+		uint64_t alloc = 0;
+		uint32_t runs = 0;
+		char *e = NULL;
+		FILE *f;
+
+		hash_cache_open(&c, path);
+		hash_cache_put(&c, &files[3].st, files[3].sha256, files[3].allocated,
+			       files[3].regions);
+		hash_cache_put(&c, &files[4].st, files[4].sha256, files[4].allocated,
+			       files[4].regions);
+		hash_cache_close(&c, true);
+		hash_cache_open(&c, path);
+		strcpy(want, files[3].sha256);
+		memset(&files[3].sha256, 0, sizeof(files[3].sha256));
+		ok(staged_file_measure(&o, &files[3], &e) == 0 && !files[3].pending &&
+		   streq(files[3].sha256, want) && files[3].regions > 0,
+		   "a cached digest is used, with the file's data runs");
+		hash_cache_close(&c, false);
+		hash_cache_open(&c, path);
+		is_int(c.n, 2, "a run that failed drops nothing from the cache");
+		ok(hash_cache_get(&c, &files[3].st, sha, &alloc, &runs), "an entry is found");
+		hash_cache_close(&c, true);
+		hash_cache_open(&c, path);
+		is_int(c.n, 1, "a run that went through keeps only the entries it used");
+		hash_cache_close(&c, true);
+		f = fopen(path, "w");
+		fprintf(f, "junk\n");
+		fclose(f);
+		hash_cache_open(&c, path);
+		ok(!hash_cache_get(&c, &files[3].st, sha, &alloc, &runs),
+		   "a damaged cache is a miss, not an error");
+		hash_cache_close(&c, true);
+		unlink(path);
+		free(path);
+	}
 
 	for (unsigned i = 0; i < 5; i++) {
 		unlink(files[i].src);
