@@ -22,6 +22,8 @@
 #ifndef VMB_ROOTFS_H
 #define VMB_ROOTFS_H
 
+#include "shared/strlist.h"
+
 #include <stdbool.h>
 #include <stddef.h>
 #include <sys/types.h>
@@ -210,10 +212,5 @@ struct rootfs_job {
 };
 
 int rootfs_assemble(const struct rootfs_job *job, struct rootfs_plan *p, char **err);
-
-/* ---- strlist.c: small string vectors ------------------------------------ */
-void strlist_push(char ***v, size_t *n, const char *s);
-void strlist_free(char **v, size_t n);
-bool strlist_has(char *const *v, size_t n, const char *s);
 
 #endif

@@ -11,49 +11,6 @@
 
 #define MAX_EXTENDS 16 /* longer chains are almost certainly a mistake */
 
-void namelist_push(struct namelist *l, const char *s)
-{
-	l->v = xrealloc(l->v, (l->n + 1) * sizeof(*l->v));
-	l->v[l->n++] = xstrdup(s);
-}
-
-bool namelist_has(const struct namelist *l, const char *s)
-{
-	for (size_t i = 0; i < l->n; i++)
-		if (streq(l->v[i], s))
-			return true;
-	return false;
-}
-
-void namelist_free(struct namelist *l)
-{
-	for (size_t i = 0; i < l->n; i++)
-		free(l->v[i]);
-	free(l->v);
-	l->v = NULL;
-	l->n = 0;
-}
-
-void namelist_split(struct namelist *l, const char *words)
-{
-	const char *p = words;
-
-	namelist_free(l);
-	while (*p) {
-		size_t len;
-
-		p += strspn(p, " \t");
-		len = strcspn(p, " \t");
-		if (len) {
-			char *w = xstrndup(p, len);
-
-			namelist_push(l, w);
-			free(w);
-		}
-		p += len;
-	}
-}
-
 const char *guest_network_name(enum guest_network n)
 {
 	switch (n) {

@@ -9,6 +9,8 @@
 #ifndef VMB_STAGE_GUEST_H
 #define VMB_STAGE_GUEST_H
 
+#include "shared/strlist.h"
+
 #include <stdbool.h>
 #include <stddef.h>
 
@@ -19,11 +21,6 @@ enum guest_kernel {
 };
 
 enum guest_network { GUEST_NET_USER, GUEST_NET_BRIDGE, GUEST_NET_NONE };
-
-struct namelist {
-	char **v;
-	size_t n;
-};
 
 struct guest {
 	char *name;
@@ -90,10 +87,5 @@ static inline bool guest_is_carrier(const struct guest *g) { return g->carries.n
 const char *guest_name_problem(const char *name);
 
 void guest_set_free(struct guest_set *s);
-void namelist_push(struct namelist *l, const char *s);
-bool namelist_has(const struct namelist *l, const char *s);
-void namelist_free(struct namelist *l);
-/* Replace @l's words by the blank-separated words of @words. */
-void namelist_split(struct namelist *l, const char *words);
 
 #endif
