@@ -48,9 +48,17 @@ vmb_rformats = $(or $(VMB_GUEST_$(1)_FORMATS),ext4)
 VMB_IMAGE_GUESTS = $(filter-out $(VMB_CARRIERS),$(filter-out host,$(VMB_ROOTFS_NAMES)))
 vmb_rimages = $(foreach f,$(call vmb_rformats,$(1)),$(VMB_DEPLOY)/$(1)-$(VMB_BOARD).rootfs.$(f))
 
+# What configure decides about a root filesystem: rootfs/NAME/inputs,
+# rewritten only when it changes (mk/common.mk).
+vmb_rinputs_text = $(strip $(VMB_ROOTFS_ARGS_$(1)) $(foreach d,$(VMB_TEMPLATE_DIRS),--templates-dir=$(d)) \
+	$(foreach o,$(VMB_ROOTFS_OVERLAYS),--overlay=$(o)) $(VMB_POST_BUILD_SCRIPT))
+
 # $(1) = NAME
 define vmb_rootfs_rules
-$(VMB_RDIR)/$(1)/.assembled: config.mk $(VMB_TOOL_DEP) $(call vmb_rkstamp,$(1)) \
+$(VMB_RDIR)/$(1)/inputs: vmb-force
+	$$(call vmb_update_file,$$@,$$(call vmb_rinputs_text,$(1)))
+
+$(VMB_RDIR)/$(1)/.assembled: $(VMB_RDIR)/$(1)/inputs $(VMB_TOOL_DEP) $(call vmb_rkstamp,$(1)) \
 		$(foreach f,$(VMB_ROOTFS_ADD_$(1)),$(firstword $(subst :, ,$(f))))
 	@mkdir -p $(VMB_RDIR)/$(1) && rm -f $(VMB_RDIR)/$(1)/rootfs.log
 	@$$(call vmb_step,ROOTFS,$(1),$(VMB_RDIR)/$(1)/rootfs.log) $(VMB_TOOL) rootfs \

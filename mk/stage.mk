@@ -44,20 +44,29 @@ vmb_host_extra_args = \
 
 vmb_count = $(words $(1)) guest$(if $(filter-out 1,$(words $(1))),s)
 
+# What `vmbundle stage` is told about carrier $(1): $(2) = the guests it
+# carries, $(3) = its image formats, $(5) = extra arguments. Also the text
+# of stage/NAME/inputs (mk/common.mk): a guest dropped by configure restages.
+vmb_stage_args = --carrier=$(1) --tree=$(VMB_ROOTFS_DIR)/$(1)/tree \
+	--permissions=$(VMB_ROOTFS_DIR)/$(1)/permissions --deploy=$(VMB_DEPLOY) \
+	--board=$(VMB_BOARD) --work=$(VMB_STAGE_DIR)/$(1)/work --hypervisor=$(or $(VMB_HYPERVISOR),kvm) \
+	$(if $(VMB_CONSOLE),--console=$(VMB_CONSOLE)) $(if $(VMB_QEMU_MACHINE),--machine=$(VMB_QEMU_MACHINE)) \
+	$(foreach d,$(VMB_GUEST_DIRS),--guests-dir=$(d)) $(foreach f,$(3),--format=$(f)) \
+	$(foreach g,$(2),--guest=$(g)) $(5) \
+	--source-root=$(abs_top_builddir) --source-root=$(abs_top_srcdir)
+
 # $(1) = carrier, $(2) = the guests it carries, $(3) = its image formats,
 # $(4) = extra dependencies, $(5) = extra arguments
 define vmb_stage_rules
-$(VMB_STAGE_DIR)/$(1)/.staged: $(VMB_ROOTFS_DIR)/$(1)/.assembled $(VMB_TOOL_DEP) \
-		$(foreach g,$(2),$(call vmb_gdeps,$(g))) $(4)
+VMB_STAGE_INPUTS_$(1) := $$(strip $$(call vmb_stage_args,$(1),$(2),$(3),,$(5)))
+$(VMB_STAGE_DIR)/$(1)/inputs: vmb-force
+	$$(call vmb_update_file,$$@,$$(VMB_STAGE_INPUTS_$(1)))
+
+$(VMB_STAGE_DIR)/$(1)/.staged: $(VMB_STAGE_DIR)/$(1)/inputs $(VMB_ROOTFS_DIR)/$(1)/.assembled \
+		$(VMB_TOOL_DEP) $(foreach g,$(2),$(call vmb_gdeps,$(g))) $(4)
 	@mkdir -p $(VMB_STAGE_DIR)/$(1)/work
 	@$(call vmb_step,STAGE,'$(1) ($(call vmb_count,$(2)))',$(VMB_STAGE_DIR)/$(1)/stage.log) \
-		$(VMB_TOOL) stage --carrier=$(1) --tree=$(VMB_ROOTFS_DIR)/$(1)/tree \
-		--permissions=$(VMB_ROOTFS_DIR)/$(1)/permissions --deploy=$(VMB_DEPLOY) \
-		--board=$(VMB_BOARD) --work=$(VMB_STAGE_DIR)/$(1)/work --hypervisor=$(or $(VMB_HYPERVISOR),kvm) \
-		$(if $(VMB_CONSOLE),--console=$(VMB_CONSOLE)) $(if $(VMB_QEMU_MACHINE),--machine=$(VMB_QEMU_MACHINE)) \
-		$(foreach d,$(VMB_GUEST_DIRS),--guests-dir=$(d)) $(foreach f,$(3),--format=$(f)) \
-		$(foreach g,$(2),--guest=$(g)) $(5) \
-		--source-root=$(abs_top_builddir) --source-root=$(abs_top_srcdir) \
+		$(VMB_TOOL) stage $(call vmb_stage_args,$(1),$(2),$(3),,$(5)) \
 		--depfile=$(VMB_STAGE_DIR)/$(1)/deps.mk --dep-target=$$@
 	@touch $$@
 
