@@ -5,8 +5,9 @@
 # kbuild's filechk), for the step to depend on instead of config.mk:
 # configure rewrites config.mk on every run, and running it again with the
 # same options must not redo anything. The text is written to FILE.new when
-# the recipe is expanded and replaces FILE only if it differs (cmp: make's
-# own $(file <) cannot be trusted inside nested calls in GNU make 4.3).
+# the recipe is expanded and replaces FILE only if it differs, compared by
+# cmp as kbuild's filechk does (a comparison inside make with $(file <) gave
+# false mismatches in the generated Makefile, though not in a small one).
 #   TARGET: vmb-force
 #   	$(call vmb_update_file,$@,TEXT)
 vmb_update_file = $(shell mkdir -p $(dir $(1)))$(file >$(1).new,$(2))@cmp -s $(1).new $(1) && \
