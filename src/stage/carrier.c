@@ -305,10 +305,11 @@ int stage_write(struct stage_plan *p, char **err)
 		*err = xasprintf("cannot create work directory '%s': %s", o->work, strerror(-r));
 		return -1;
 	}
-	collect_pending(p->guests, p->nguests, &m.files, &m.nfiles);
-	m.pool = hash_pool_start(m.files, m.nfiles);
+	/* The placeholder first: from here on the workers write the digests. */
 	manifest = manifest_json(p);
 	m.length = strlen(manifest);
+	collect_pending(p->guests, p->nguests, &m.files, &m.nfiles);
+	m.pool = hash_pool_start(m.files, m.nfiles);
 	r = load_tree(o, &t, err);
 	if (r == 0)
 		r = graft_guests(&t, p, err);
