@@ -26,7 +26,10 @@ $(VMB_RUNQEMU_CONF): config.mk
 	  echo 'RUNQEMU_QEMU=$(VMB_QEMU_SYSTEM)'; \
 	  echo 'RUNQEMU_GUESTS="$(filter-out host,$(VMB_BOOT_TARGETS))"'; \
 	  echo 'RUNQEMU_HOST_MEM=$(VMB_RUNQEMU_HOST_MEM)'; \
-	  echo 'RUNQEMU_VMBUNDLE=$(VMB_TOOL)'; } >$@.tmp && mv $@.tmp $@
+	  echo 'RUNQEMU_VMBUNDLE=$(vmb_runqemu_tool)'; } >$@.tmp && mv $@.tmp $@
+# The tool relative to the deploy directory (deploy/images/BOARD is three
+# levels below the build tree), so runqemu.conf names no build path.
+vmb_runqemu_tool = $(subst $(vmb_space),,$(foreach d,$(subst /, ,$(VMB_DEPLOY)),../))vmbundle$(EXEEXT)
 
 $(VMB_RUNQEMU): $(top_srcdir)/mk/runqemu.sh $(VMB_RUNQEMU_CONF)
 	@mkdir -p $(@D)

@@ -64,8 +64,6 @@ endif
 
 vmb_empty :=
 vmb_space := $(vmb_empty) $(vmb_empty)
-# "  LABEL NAME" and the output into LOG; V=1 shows everything.
-vmb_step = $(VMB_TOOL) step $(if $(filter 1,$(V)),--verbose) --log=$(3) $(1) $(2) --
 # The names of the kernels sharing configuration KEY, for messages.
 vmb_knames = $(subst $(vmb_space),+,$(strip $(VMB_KNAMES_$(1))))
 # kbuild is given the build directory itself, never the link to it.
@@ -77,10 +75,10 @@ VMB_KSRC := $(abs_builddir)/$(VMB_KSRCDIR)/linux
 VMB_KSRC_STAMP := $(VMB_KSRCDIR)/.extracted
 # Re-extracted only when the tarball changes; into a temporary directory
 # first, so an interrupted extraction is never taken for a tree.
-$(VMB_KSRC_STAMP): $(VMB_KERNEL_SOURCE)
-	@echo "  EXTRACT $(notdir $<)"
-	@rm -rf $(VMB_KSRCDIR)/linux.tmp $(VMB_KSRCDIR)/linux $@ && mkdir -p $(VMB_KSRCDIR)/linux.tmp
-	@tar -xf $< -C $(VMB_KSRCDIR)/linux.tmp --strip-components=1
+$(VMB_KSRC_STAMP): $(VMB_KERNEL_SOURCE) | $(VMB_TOOL_DEP)
+	@rm -rf $(VMB_KSRCDIR)/linux.tmp $(VMB_KSRCDIR)/linux $@ $(VMB_KSRCDIR)/extract.log && mkdir -p $(VMB_KSRCDIR)/linux.tmp
+	@$(call vmb_step,EXTRACT,$(notdir $<),$(VMB_KSRCDIR)/extract.log,--progress=lines) \
+		tar -xvf $< -C $(VMB_KSRCDIR)/linux.tmp --strip-components=1
 	@mv $(VMB_KSRCDIR)/linux.tmp $(VMB_KSRCDIR)/linux && touch $@
 else
 VMB_KSRC := $(VMB_KERNEL_SOURCE)
@@ -108,7 +106,7 @@ vmb_kplans := $(foreach k,$(VMB_KERNELS),$(VMB_KDIR)/$(k)/key.mk)
 # Goals that need no kernel must not plan (planning waits for the extracted
 # source): cleaning, help, distribution, and Automake's own internal goals
 # (config.status runs "make am--depfiles" while configure runs).
-VMB_NO_KERNEL_GOALS := clean distclean mostlyclean maintainer-clean help check-kvm \
+VMB_NO_KERNEL_GOALS := clean distclean mostlyclean maintainer-clean help check-kvm graph-build \
 	am--depfiles am--refresh Makefile config.status config.h config.mk \
 	dist dist-xz dist-all distdir distcheck distcleancheck
 ifneq ($(filter-out $(VMB_NO_KERNEL_GOALS),$(or $(MAKECMDGOALS),all)),)
@@ -123,7 +121,7 @@ ifneq ($$(VMB_KPATCHSET_$(1)),)
 VMB_KSRC_$(1) := $(abs_builddir)/$(VMB_KSRCDIR)/patched-$$(VMB_KPATCHSET_$(1))
 VMB_KSRC_STAMP_$(1) := $(VMB_KSRCDIR)/patched-$$(VMB_KPATCHSET_$(1))/.patched
 $(VMB_KSRCDIR)/patched-$$(VMB_KPATCHSET_$(1))/.patched: $(VMB_KSRC_STAMP) $$(VMB_KPATCHES_$(1))
-	@$(VMB_TOOL) patch-tree --from=$(VMB_KSRC) --to=$$(VMB_KSRC_$(1)) $$(VMB_KPATCHES_$(1))
+	@$(call vmb_record,PATCH,$$(VMB_KPATCHSET_$(1))) $(VMB_TOOL) patch-tree --from=$(VMB_KSRC) --to=$$(VMB_KSRC_$(1)) $$(VMB_KPATCHES_$(1))
 else
 VMB_KSRC_$(1) := $(VMB_KSRC)
 VMB_KSRC_STAMP_$(1) := $(VMB_KSRC_STAMP)
@@ -138,14 +136,14 @@ $(VMB_KDIR)/obj/$(1)/.config.vmb-generated: $(VMB_KDIR)/obj/$(1)/merged.cfg $$(V
 $(VMB_KDIR)/obj/$(1)/.config: $(VMB_KDIR)/obj/$(1)/.config.vmb-generated ;
 
 $(VMB_KDIR)/obj/$(1)/kaudit.txt: $(VMB_KDIR)/obj/$(1)/.config.vmb-generated $(VMB_KDIR)/obj/$(1)/.config
-	@$(VMB_TOOL) audit --label=$$(call vmb_knames,$(1)) --queue=$(VMB_KDIR)/obj/$(1)/queue \
+	@$$(call vmb_record,KAUDIT,$$(call vmb_knames,$(1))) $(VMB_TOOL) audit --label=$$(call vmb_knames,$(1)) --queue=$(VMB_KDIR)/obj/$(1)/queue \
 		--ksrc=$$(VMB_KSRC_$(1)) --kobj=$$(call vmb_kobj,$(1)) --arch=$(VMB_ARCH) \
 		$(vmb_kcc_opt) --mode=$(VMB_KAUDIT_MODE) --report=$$@
 
 $(VMB_KDIR)/obj/$(1)/.vmb-built: $(VMB_KDIR)/obj/$(1)/.config.vmb-generated $(VMB_KDIR)/obj/$(1)/.config \
 		$(VMB_KDIR)/obj/$(1)/kaudit.txt
 	@rm -f $$@
-	+@$$(call vmb_step,$(VMB_KERNEL_IMAGE_LABEL),$$(call vmb_knames,$(1)),$(VMB_KDIR)/obj/$(1)/build.log) \
+	+@$$(call vmb_step,$(VMB_KERNEL_IMAGE_LABEL),$$(call vmb_knames,$(1)),$(VMB_KDIR)/obj/$(1)/build.log,$$(call vmb_kprogress,$(1))) \
 		$(MAKE) $(vmb_kjobs) -C $$(VMB_KSRC_$(1)) O=$$(call vmb_kobj,$(1)) ARCH=$(VMB_ARCH) $(vmb_kcc_var) $(VMB_KERNEL_IMAGE) \
 		$$(if $$(shell grep -s '^CONFIG_MODULES=y' $(VMB_KDIR)/obj/$(1)/.config),modules)
 	+@rm -rf $(VMB_KDIR)/obj/$(1)/modules-staging; \
@@ -162,6 +160,11 @@ $(VMB_KSTORE)/$(1)/config: $(VMB_KDIR)/obj/$(1)/.vmb-built
 	@$(VMB_TOOL) kernel-store --obj=$(VMB_KDIR)/obj/$(1) --image=$(VMB_KERNEL_IMAGE_PATH) --entry=$(VMB_KSTORE)/$(1)
 endif
 endef
+# A kernel build's progress: objects compiled, against what its last build
+# from scratch compiled (or an estimate from its .config); none is expected
+# when vmlinux exists already (an incremental build).
+vmb_kprogress = --progress=kbuild --fresh-unless=$(call vmb_kobj,$(1))/vmlinux \
+	--estimate-from=$(call vmb_kobj,$(1))/.config
 VMB_KERNEL_IMAGE_LABEL = $(shell echo $(VMB_KERNEL_IMAGE) | tr a-z A-Z)
 $(foreach key,$(VMB_KEYS),$(eval $(call vmb_kobj_rules,$(key))))
 
@@ -182,7 +185,7 @@ diffconfig-$(1): $(VMB_KDIR)/obj/$$(VMB_KEY_$(1))/.config.vmb-generated
 clean-$(1):
 	rm -rf $(VMB_KDIR)/obj/$$(VMB_KEY_$(1)) $(VMB_KDIR)/build/$(1) $(VMB_KSTORE)/$$(VMB_KEY_$(1)) \
 		$(VMB_DEPLOY)/.kernel-$(1) \
-		$(VMB_DEPLOY)/*-$(1) $(VMB_DEPLOY)/*-$(1).*
+		$(VMB_DEPLOY)/*-$(1) $(VMB_DEPLOY)/*-$(1).* $(VMB_DEPLOY)/*--*-$(1)-[0-9]*
 .PHONY: kernel-$(1) menuconfig-$(1) diffconfig-$(1) clean-$(1)
 endef
 $(foreach k,$(VMB_KERNELS),$(eval $(call vmb_kernel_rules,$(k))))

@@ -47,23 +47,28 @@ $(foreach g,$(VMB_GUESTS),$(eval VMB_ROOTFS_ARGS_$(g) = \
 vmb_rformats = $(or $(VMB_GUEST_$(1)_FORMATS),ext4)
 VMB_IMAGE_GUESTS = $(filter-out $(VMB_CARRIERS),$(filter-out host,$(VMB_ROOTFS_NAMES)))
 vmb_rimages = $(foreach f,$(call vmb_rformats,$(1)),$(VMB_DEPLOY)/$(1)-$(VMB_BOARD).rootfs.$(f))
+# Their versioned files (every epoch's), for cleaning.
+vmb_rimages_versioned = $(foreach f,$(call vmb_rformats,$(1)),$(VMB_DEPLOY)/$(1)-$(VMB_BOARD)-[0-9]*.rootfs.$(f))
 
 # What configure decides about a root filesystem: rootfs/NAME/inputs,
 # rewritten only when it changes (mk/common.mk).
 vmb_rinputs_text = $(strip $(VMB_ROOTFS_ARGS_$(1)) $(foreach d,$(VMB_TEMPLATE_DIRS),--templates-dir=$(d)) \
-	$(foreach o,$(VMB_ROOTFS_OVERLAYS),--overlay=$(o)) $(VMB_POST_BUILD_SCRIPT))
+	$(foreach o,$(VMB_ROOTFS_OVERLAYS),--overlay=$(o)) $(VMB_POST_BUILD_SCRIPT) $(vmb_rtarget_args))
+# Where the target's software comes from (mk/sysroot.mk), and which
+# KEY:ARCH declarations apply.
+vmb_rtarget_args = $(or $(vmb_sysroot_args),--arch=$(VMB_ARCH))
 
 # $(1) = NAME
 define vmb_rootfs_rules
 $(VMB_RDIR)/$(1)/inputs: vmb-force
 	$$(call vmb_update_file,$$@,$$(call vmb_rinputs_text,$(1)))
 
-$(VMB_RDIR)/$(1)/.assembled: $(VMB_RDIR)/$(1)/inputs $(VMB_TOOL_DEP) $(call vmb_rkstamp,$(1)) \
+$(VMB_RDIR)/$(1)/.assembled: $(VMB_RDIR)/$(1)/inputs $(VMB_TOOL_DEP) $(call vmb_rkstamp,$(1)) $(VMB_SYSROOT_DEP) \
 		$(foreach f,$(VMB_ROOTFS_ADD_$(1)),$(firstword $(subst :, ,$(f))))
 	@mkdir -p $(VMB_RDIR)/$(1) && rm -f $(VMB_RDIR)/$(1)/rootfs.log
 	@$$(call vmb_step,ROOTFS,$(1),$(VMB_RDIR)/$(1)/rootfs.log) $(VMB_TOOL) rootfs \
 		--out=$(VMB_RDIR)/$(1) --name=$(1) $(foreach d,$(VMB_TEMPLATE_DIRS),--templates-dir=$(d)) \
-		$$(VMB_ROOTFS_ARGS_$(1)) $$(if $$(call vmb_rmodules,$(1)),--modules=$$(call vmb_rmodules,$(1))) \
+		$$(VMB_ROOTFS_ARGS_$(1)) $(vmb_rtarget_args) $$(if $$(call vmb_rmodules,$(1)),--modules=$$(call vmb_rmodules,$(1))) \
 		$(foreach o,$(VMB_ROOTFS_OVERLAYS),--overlay=$(o)) \
 		$(if $(VMB_POST_BUILD_SCRIPT),--post-build=$(VMB_POST_BUILD_SCRIPT)) \
 		--depfile=$(VMB_RDIR)/$(1)/deps.mk --depfile-target=$(VMB_RDIR)/$(1)/.assembled
@@ -72,7 +77,7 @@ $(VMB_RDIR)/$(1)/.assembled: $(VMB_RDIR)/$(1)/inputs $(VMB_TOOL_DEP) $(call vmb_
 
 rootfs-$(1): $(VMB_RDIR)/$(1)/.assembled $(if $(filter $(1),$(VMB_IMAGE_GUESTS)),$(call vmb_rimages,$(1)))
 clean-rootfs-$(1):
-	rm -rf $(VMB_RDIR)/$(1) $(call vmb_rimages,$(1))
+	rm -rf $(VMB_RDIR)/$(1) $(call vmb_rimages,$(1)) $(call vmb_rimages_versioned,$(1))
 .PHONY: rootfs-$(1) clean-rootfs-$(1)
 endef
 $(foreach n,$(VMB_ROOTFS_NAMES),$(eval $(call vmb_rootfs_rules,$(n))))
@@ -83,12 +88,13 @@ $(VMB_DEPLOY)/$(1)-$(VMB_BOARD).rootfs.$(2): $(VMB_RDIR)/$(1)/.assembled
 	@mkdir -p $(VMB_DEPLOY) && rm -f $(VMB_RDIR)/$(1)/image-$(2).log
 	@$$(call vmb_step,IMAGE,$$(notdir $$@),$(VMB_RDIR)/$(1)/image-$(2).log) $(VMB_TOOL) mkimage \
 		--tree=$(VMB_RDIR)/$(1)/tree --permissions=$(VMB_RDIR)/$(1)/permissions \
-		--format=$(2) --name=$$(notdir $$@) --output=$$@
+		--format=$(2) --name=$$(notdir $$@) --output=$(VMB_DEPLOY)/$$(call vmb_versioned_image,$(1),$(2))
+	@$$(call vmb_deploy_link_images,$(1),$(2))
 endef
 $(foreach g,$(VMB_IMAGE_GUESTS),$(foreach f,$(call vmb_rformats,$(g)),$(eval $(call vmb_image_rule,$(g),$(f)))))
 
 rootfs: $(foreach n,$(VMB_ROOTFS_NAMES),rootfs-$(n))
 clean-rootfs:
-	rm -rf $(VMB_RDIR) $(foreach g,$(VMB_IMAGE_GUESTS),$(call vmb_rimages,$(g)))
+	rm -rf $(VMB_RDIR) $(foreach g,$(VMB_IMAGE_GUESTS),$(call vmb_rimages,$(g)) $(call vmb_rimages_versioned,$(g)))
 .PHONY: rootfs clean-rootfs
 clean-local: clean-rootfs

@@ -15,6 +15,8 @@ die() { echo "$me: $*" >&2; exit 1; }
 here=$(cd "$(dirname "$0")" && pwd)
 [ -r "$here/runqemu.conf" ] || die "$here/runqemu.conf is missing: run 'make runqemu' in the build tree to install it"
 . "$here/runqemu.conf"
+# The tool is named relative to this directory (the build tree's vmbundle).
+case $RUNQEMU_VMBUNDLE in /*) ;; *) RUNQEMU_VMBUNDLE=$here/$RUNQEMU_VMBUNDLE ;; esac
 
 target=host snapshot= accel= mem= sshport=${RUNQEMU_SSH_PORT:-2222}
 qemuparams=${QEMU_PARAMS:-} bootparams=${BOOT_PARAMS:-}

@@ -40,7 +40,7 @@ vmb_host_extra_args = \
 	$(if $(VMB_EXTERNAL_GUEST_KERNEL),'--external=external:$(VMB_EXTERNAL_GUEST_KERNEL):$(VMB_EXTERNAL_GUEST_IMG)') \
 	$(if $(strip $(VMB_BUNDLED_GUESTS)),'--bundled=$(strip $(VMB_BUNDLED_GUESTS))') \
 	$(if $(VMB_XEN_GUEST_CONFIGS),'--xen-configs=$(VMB_XEN_GUEST_CONFIGS)') \
-	--manifest=$(VMB_DEPLOY)/manifest.json
+	--manifest=$(VMB_DEPLOY)/manifest.json $(if $(VMB_SYSROOT_DEP),--packages=$(VMB_SYSROOT_DEP))
 
 vmb_count = $(words $(1)) guest$(if $(filter-out 1,$(words $(1))),s)
 
@@ -62,19 +62,21 @@ VMB_STAGE_INPUTS_$(1) := $$(strip $$(call vmb_stage_args,$(1),$(2),$(3),,$(5)))
 $(VMB_STAGE_DIR)/$(1)/inputs: vmb-force
 	$$(call vmb_update_file,$$@,$$(VMB_STAGE_INPUTS_$(1)))
 
-$(VMB_STAGE_DIR)/$(1)/.staged: $(VMB_STAGE_DIR)/$(1)/inputs $(VMB_ROOTFS_DIR)/$(1)/.assembled \
+$(VMB_STAGE_DIR)/$(1)/.staged: $(VMB_STAGE_DIR)/$(1)/inputs $(VMB_ROOTFS_DIR)/$(1)/.assembled $(VMB_SYSROOT_DEP) \
 		$(VMB_TOOL_DEP) $(foreach g,$(2),$(call vmb_gdeps,$(g))) $(4)
 	@mkdir -p $(VMB_STAGE_DIR)/$(1)/work
 	@$(call vmb_step,STAGE,'$(1) ($(call vmb_count,$(2)))',$(VMB_STAGE_DIR)/$(1)/stage.log) \
 		$(VMB_TOOL) stage $(call vmb_stage_args,$(1),$(2),$(3),,$(5)) \
 		--depfile=$(VMB_STAGE_DIR)/$(1)/deps.mk --dep-target=$$@
+	@$$(call vmb_deploy_link_images,$(1),$(3))
 	@touch $$@
 
 $(foreach f,$(3),$(VMB_DEPLOY)/$(1)-$(VMB_BOARD).rootfs.$(f)): $(VMB_STAGE_DIR)/$(1)/.staged ;
 
 stage-$(1): $(VMB_STAGE_DIR)/$(1)/.staged
 clean-stage-$(1):
-	rm -rf $(VMB_STAGE_DIR)/$(1) $(foreach f,$(3),$(VMB_DEPLOY)/$(1)-$(VMB_BOARD).rootfs.$(f))
+	rm -rf $(VMB_STAGE_DIR)/$(1) $(foreach f,$(3),$(VMB_DEPLOY)/$(1)-$(VMB_BOARD).rootfs.$(f) \
+		$(VMB_DEPLOY)/$(1)-$(VMB_BOARD)-[0-9]*.rootfs.$(f))
 .PHONY: stage-$(1) clean-stage-$(1)
 endef
 

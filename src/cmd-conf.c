@@ -12,7 +12,8 @@ static void usage(FILE *f)
 {
 	fputs("usage: vmbundle conf --kind=KIND [--shell=PREFIX] FILE\n"
 	      "Check a declaration (KIND: board, rootfs, template, guest) and print its settings.\n"
-	      "  --shell=PREFIX  print PREFIX_key='value' lines for a shell to eval\n",
+	      "  --shell=PREFIX  print PREFIX_key='value' lines for a shell to eval\n"
+	      "                  (KEY:ARCH as PREFIX_KEY__ARCH)\n",
 	      f);
 }
 
@@ -61,7 +62,13 @@ int cmd_conf(int argc, char **argv)
 	}
 	for (size_t i = 0; i < conf.n; i++) {
 		if (prefix) {
-			printf("%s_%s=", prefix, conf.v[i].key);
+			/* KEY:ARCH is PREFIX_KEY__ARCH: a ':' cannot be in a shell name. */
+			const char *key = conf.v[i].key, *colon = strchr(key, ':');
+
+			if (colon)
+				printf("%s_%.*s__%s=", prefix, (int)(colon - key), key, colon + 1);
+			else
+				printf("%s_%s=", prefix, key);
 			fputs_shell_quoted(conf.v[i].value, stdout);
 			putchar('\n');
 		} else {

@@ -26,5 +26,11 @@ int cmd_audit(int argc, char **argv);
 int cmd_stage(int argc, char **argv);
 int cmd_guests(int argc, char **argv);
 int cmd_kvm_probe(int argc, char **argv);
+int cmd_sysroot(int argc, char **argv);
+int cmd_deploy_link(int argc, char **argv);
+int cmd_sbom(int argc, char **argv);
+int cmd_graph_build(int argc, char **argv);
+int cmd_graph_size(int argc, char **argv);
+int cmd_graph_depends(int argc, char **argv);
 
 #endif

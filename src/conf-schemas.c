@@ -15,7 +15,8 @@
 	{ "fstab", CONF_LINES },          /* /etc/fstab lines; += adds a line */ \
 	{ "modules", CONF_LIST },         /* kernel modules to keep and load at boot, or "all" */ \
 	{ "users", CONF_LIST },           /* NAME:UID:GID:HOME:SHELL[:PASSWORD] */ \
-	{ "groups", CONF_LIST },          /* NAME:GID[:MEMBER,MEMBER...] */
+	{ "groups", CONF_LIST },          /* NAME:GID[:MEMBER,MEMBER...] */ \
+	{ "packages", CONF_LIST },        /* Debian packages of the sysroot (doc/packages.md) */
 
 static const struct conf_key board_keys[] = {
 	{ "description", CONF_STRING },
@@ -28,6 +29,7 @@ static const struct conf_key board_keys[] = {
 	{ "console", CONF_STRING },       /* serial console device: ttyS0 */
 	{ "kernel_image", CONF_STRING },  /* kbuild target: bzImage, Image */
 	{ "kernel_image_path", CONF_STRING }, /* where kbuild leaves it, relative to O= */
+	{ "packages", CONF_LIST },        /* Debian packages every rootfs of the board needs */
 };
 
 static const struct conf_key rootfs_keys[] = {

@@ -94,6 +94,35 @@ static int unknown_key(const struct conf_schema *s, const char *key, const char 
 	return r;
 }
 
+const char *const conf_arches[] = { "x86_64", "arm64" };
+const size_t conf_narches = ARRAY_SIZE(conf_arches);
+
+/* "KEY:ARCH": a list key's entries for one architecture only (Yocto's
+ * :append:arch). @arch points at the ':' in @key. */
+static int override_error(const struct conf_schema *s, char *key, char *arch, const char *name,
+			  unsigned line, char **errmsg)
+{
+	const struct conf_key *k;
+	bool known = false;
+
+	*arch = '\0';
+	k = schema_key(s, key);
+	*arch = ':';
+	for (size_t i = 0; i < conf_narches; i++)
+		known = known || streq(arch + 1, conf_arches[i]);
+	if (!known) {
+		const char *guess = closest_word(arch + 1, conf_arches, conf_narches);
+
+		return fail(errmsg, name, line, "unknown architecture '%s' in '%s'%s%s%s; known: x86_64, arm64",
+			    arch + 1, key, guess ? " (did you mean '" : "", guess ? guess : "",
+			    guess ? "'?)" : "");
+	}
+	if (k && k->type != CONF_LIST && k->type != CONF_LINES)
+		return fail(errmsg, name, line, "'%.*s' is not a list, so it has no per-architecture "
+			    "form '%s'", (int)(arch - key), key, key);
+	return 0;
+}
+
 /* One logical line (continuations already joined). */
 static int parse_line(char *text, unsigned line, const char *name, const struct conf_schema *s,
 		      struct conf *c, char **errmsg)
@@ -102,6 +131,7 @@ static int parse_line(char *text, unsigned line, const char *name, const struct 
 	const struct conf_key *k;
 	struct conf_entry *prev;
 	bool append = false;
+	char *arch;
 
 	if (!*p || *p == '#')
 		return 0;
@@ -117,10 +147,13 @@ static int parse_line(char *text, unsigned line, const char *name, const struct 
 	value = trim(eq + 1);
 	if (!*key)
 		return fail(errmsg, name, line, "missing key before '='");
-	for (char *q = key; *q; q++)
+	arch = strchr(key, ':');
+	for (char *q = key; *q && q != arch; q++)
 		if (!(islower((unsigned char)*q) || isdigit((unsigned char)*q) || *q == '_'))
 			return fail(errmsg, name, line,
 				    "bad key '%s': keys are lower-case letters, digits and '_'", key);
+	if (arch && override_error(s, key, arch, name, line, errmsg) < 0)
+		return -EINVAL;
 	/* Quotes are allowed around a whole value and removed. */
 	size_t vl = strlen(value);
 	if (vl >= 2 && value[0] == '"' && value[vl - 1] == '"') {
@@ -130,7 +163,11 @@ static int parse_line(char *text, unsigned line, const char *name, const struct 
 		return fail(errmsg, name, line, "unterminated quote in the value of '%s'", key);
 	}
 
+	if (arch)
+		*arch = '\0';
 	k = schema_key(s, key);
+	if (arch)
+		*arch = ':';
 	if (!k)
 		return unknown_key(s, key, name, line, errmsg);
 	prev = (struct conf_entry *)conf_find(c, key);

@@ -55,6 +55,10 @@ const char *conf_get(const struct conf *c, const char *key);
 const struct conf_entry *conf_find(const struct conf *c, const char *key);
 void conf_free(struct conf *c);
 
+/* The architectures a "KEY:ARCH" override may name (board 'arch' values). */
+extern const char *const conf_arches[];
+extern const size_t conf_narches;
+
 /* The schemas the project knows (defined in conf-schemas.c). */
 const struct conf_schema *conf_schema_lookup(const char *kind);
 extern const struct conf_schema *const conf_schemas[];

@@ -26,11 +26,17 @@ static const struct vmb_command commands[] = {
 	{ "kernel-deploy", cmd_kernel_deploy, "copy a stored kernel to the deploy directory" },
 	{ "diffconfig", cmd_diffconfig, "turn menuconfig changes into a fragment (or NAME.cfg)" },
 	{ "mkimage", cmd_mkimage, "write an ext2/3/4, cpio, tar.bz2, qcow2 or uImage image of a tree" },
+	{ "sysroot", cmd_sysroot, "resolve, fetch and unpack the target's Debian packages into a sysroot" },
 	{ "rootfs", cmd_rootfs, "assemble a root filesystem tree and its permissions table from declarations" },
 	{ "scc", cmd_scc, "resolve kernel descriptions (.scc) into a fragment queue and merge it" },
 	{ "audit", cmd_audit, "explain which requested kernel options did not make it into .config" },
 	{ "stage", cmd_stage, "write a host (or carrier guest) image with its guests inside" },
 	{ "kvm-probe", cmd_kvm_probe, "say whether QEMU can use KVM here, by running it (else TCG)" },
+	{ "sbom", cmd_sbom, "write an image's SPDX 2.3 document and package manifest" },
+	{ "graph-build", cmd_graph_build, "draw a build's timeline (SVG) and print its critical path" },
+	{ "graph-size", cmd_graph_size, "draw where an image's bytes go (SVG, CSV) and its headroom" },
+	{ "graph-depends", cmd_graph_depends, "write what depends on what as a graphviz graph" },
+	{ "deploy-link", cmd_deploy_link, "give a deployed file its versioned name and a stable link" },
 #endif
 };
 

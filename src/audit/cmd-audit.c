@@ -7,6 +7,7 @@
 #include "scc/outfile.h"
 #include "scc/textfile.h"
 #include "scc/vec.h"
+#include "shared/fsutil.h"
 #include "shared/util.h"
 
 #include <getopt.h>
@@ -171,7 +172,10 @@ static int audit(struct args *a)
 {
 	struct audit au;
 	struct kc_answers kc = { 0 };
-	struct audit_report_info info = { a->queue, a->config, a->ksrc, a->arch };
+	/* The report is stored and deployed: paths in the build tree are shown
+	 * relative to it, so it does not depend on where the tree is. */
+	struct audit_report_info info = { path_shown(a->queue), path_shown(a->config),
+					  a->ksrc ? path_shown(a->ksrc) : NULL, a->arch };
 	char *err = NULL, *report, *summary;
 	int rc = 2;
 

@@ -9,11 +9,18 @@
  * sharing the store) sees a complete entry or none.
  *
  * vmbundle kernel-deploy copies a stored kernel to the deploy directory
- * under stable names (never timestamps, so the host image that carries them
- * is reproducible): IMAGE-NAME, config-NAME, System.map-NAME,
- * kaudit-NAME.txt, kbuild-NAME.log and, with modules, modules-NAME.tgz.
+ * under versioned names, PREFIX--KVER-NAME-DATETIME[SUFFIX] (DATETIME from
+ * SOURCE_DATE_EPOCH, so the same kernel always gets the same name), with
+ * the stable names IMAGE-NAME, config-NAME, System.map-NAME and, with
+ * modules, modules-NAME.tgz as links to them (src/deploy/deploy.h); the
+ * reports kaudit-NAME.txt and kbuild-NAME.log keep one plain name.
+ *
+ * The modules tarball leaves out lib/modules/KVER/build and source: they
+ * are links into the tree that built the kernel, so the tarball would
+ * differ between build directories and point nowhere on the target.
  */
 #include "commands.h"
+#include "deploy/deploy.h"
 #include "shared/fsutil.h"
 #include "shared/run.h"
 #include "shared/util.h"
@@ -68,7 +75,8 @@ static int modules_tarball(const char *staging, const char *to)
 	const char *epoch = getenv("SOURCE_DATE_EPOCH");
 	char *mtime = xasprintf("--mtime=@%s", epoch && *epoch ? epoch : "0");
 	const char *tar[] = { "tar", "--sort=name", mtime, "--owner=0", "--group=0", "--numeric-owner",
-			      "--format=gnu", "-C", staging, "-cf", "-", "lib", NULL };
+			      "--format=gnu", "--exclude=lib/modules/*/build", "--exclude=lib/modules/*/source",
+			      "-C", staging, "-cf", "-", "lib", NULL };
 	const char *gzip[] = { "gzip", "-n", "-9", NULL };
 	struct run_opts to_pipe = { .out = { RUN_PIPE, NULL, -1 } };
 	struct run_child t;
@@ -145,26 +153,52 @@ static int deploy(const char *entry, const char *name, const char *image, const 
 		vmb_error("cannot create %s: %s", to, strerror(-e));
 		return -1;
 	}
-	/* Deployed as PREFIX-NAME[SUFFIX]. */
-	struct { const char *in_store, *prefix, *suffix; bool optional; } files[] = {
-		{ "image", base, "", false },
-		{ "config", "config", "", false },
-		{ "System.map", "System.map", "", false },
-		{ "kaudit.txt", "kaudit", ".txt", true },
-		{ "build.log", "kbuild", ".log", true },
-		{ "modules.tgz", "modules", ".tgz", true },
+	/* Deployed as PREFIX-NAME[SUFFIX], or versioned with a link of that name. */
+	struct { const char *in_store, *prefix, *suffix; bool optional, versioned; } files[] = {
+		{ "image", base, "", false, true },
+		{ "config", "config", "", false, true },
+		{ "System.map", "System.map", "", false, true },
+		{ "kaudit.txt", "kaudit", ".txt", true, false },
+		{ "build.log", "kbuild", ".log", true, false },
+		{ "modules.tgz", "modules", ".tgz", true, true },
 	};
+	char datetime[DEPLOY_DATETIME_LEN + 1], *err = NULL, *config = xasprintf("%s/config", entry);
+	char *kver = deploy_kernel_release(config, &err);
+
+	free(config);
+	if (!kver || deploy_datetime(datetime, &err) < 0) {
+		vmb_error("%s", err);
+		free(err);
+		free(kver);
+		return -1;
+	}
 	for (size_t i = 0; i < ARRAY_SIZE(files) && rc == 0; i++) {
 		char *from = xasprintf("%s/%s", entry, files[i].in_store);
-		char *dest = xasprintf("%s/%s-%s%s", to, files[i].prefix, name, files[i].suffix);
+		char *stable = xasprintf("%s-%s%s", files[i].prefix, name, files[i].suffix);
+		char *dest = xasprintf("%s/%s", to, stable);
 
-		rc = copy(from, dest, files[i].optional);
-		/* A kernel without modules has no tarball, not an old one. */
-		if (rc == 0 && files[i].optional && access(from, F_OK) < 0)
+		if (files[i].optional && access(from, F_OK) < 0) {
+			/* A kernel without modules has no tarball, not an old one. */
+			deploy_unlink(to, stable);
 			unlink(dest);
+		} else if (!files[i].versioned) {
+			rc = copy(from, dest, files[i].optional);
+		} else {
+			char *versioned = xasprintf("%s--%s-%s-%s%s", files[i].prefix, kver, name, datetime,
+						    files[i].suffix);
+
+			rc = deploy_copy(from, to, stable, versioned, &err);
+			if (rc < 0) {
+				vmb_error("%s", err);
+				free(err);
+			}
+			free(versioned);
+		}
 		free(from);
+		free(stable);
 		free(dest);
 	}
+	free(kver);
 	return rc;
 }
 

@@ -43,17 +43,9 @@ struct plan_args {
 /* Write @text to @path unless the file already holds exactly that. */
 static int write_if_changed(const char *path, const char *text)
 {
-	size_t len = strlen(text), oldlen;
-	char *old = NULL, *err = NULL;
+	char *err = NULL;
 
-	if (read_file(path, &old, &oldlen) == 0) {
-		bool same = oldlen == len && memcmp(old, text, len) == 0;
-
-		free(old);
-		if (same)
-			return 0;
-	}
-	if (outfile_write(path, text, len, &err) < 0) {
+	if (outfile_update(path, text, strlen(text), &err) < 0) {
 		vmb_error("kernel-plan: %s", err);
 		free(err);
 		return -1;
@@ -349,7 +341,10 @@ static int plan(const struct plan_args *a)
 	}
 
 	struct sha256_ctx *h = sha256_new();
-	sha256_update_str(h, "vmbundle kernel key 1");
+	/* The store's format: 2 since the modules tarball leaves out the build
+	 * tree's build/ and source links, and the audit report shows paths
+	 * relative to the build tree (entries of format 1 name another tree). */
+	sha256_update_str(h, "vmbundle kernel key 2");
 	sha256_update_str(h, a->arch);
 	sha256_update_str(h, a->image);
 	sha256_update_str(h, mode);

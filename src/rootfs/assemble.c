@@ -19,6 +19,7 @@
 #include "image/permtab.h"
 #include "image/tree.h"
 #include "rootfs/rootfs.h"
+#include "scc/outfile.h"
 #include "shared/fsutil.h"
 #include "shared/run.h"
 #include "shared/util.h"
@@ -144,22 +145,27 @@ static int build(const struct rootfs_job *job, struct rootfs_plan *p, const char
 {
 	const char *hostname = job->hostname ? job->hostname
 				: p->hostname.value ? p->hostname.value : job->name;
+	/* The project's own files (overlays, declared files, build products)
+	 * come from the build machine; programs, libraries and busybox from
+	 * the target's software. */
+	const struct rootfs_importer local = { tmp, "", &p->imports };
+	const struct rootfs_importer target = { tmp, p->sysroot ? p->sysroot : "", &p->imports };
 	char *generated = NULL, *text;
 	int r;
 
-	if (programs_import(tmp, p, err) < 0 || files_import(tmp, p, err) < 0 ||
-	    busybox_install(tmp, job->busybox, err) < 0 ||
+	if (programs_import(&target, p, err) < 0 || files_import(&local, &target, p, err) < 0 ||
+	    busybox_install(&target, job->busybox, err) < 0 ||
 	    modules_install(tmp, job->modules, p, err) < 0 ||
 	    skeleton_write_etc(tmp, p, hostname, err) < 0 || users_write(tmp, p, &generated, err) < 0)
 		goto fail;
 	for (size_t i = 0; i < p->noverlays; i++)
-		if (overlay_apply(tmp, p->overlays[i], err) < 0)
+		if (overlay_apply(&local, p->overlays[i], err) < 0)
 			goto fail;
 	for (size_t i = 0; i < job->nadds; i++) {
 		char *e = NULL;
 
 		rootfs_add_dep(p, job->adds[i].src);
-		if (import_path(tmp, job->adds[i].src, job->adds[i].dest, false, job->adds[i].mode,
+		if (import_from(&local, job->adds[i].src, job->adds[i].dest, false, job->adds[i].mode,
 				&e) < 0) {
 			*err = xasprintf("--add=%s:%s: %s", job->adds[i].src, job->adds[i].dest, e);
 			free(e);
@@ -183,6 +189,20 @@ static int build(const struct rootfs_job *job, struct rootfs_plan *p, const char
 fail:
 	free(generated);
 	return -1;
+}
+
+/* OUT/imports: where each imported file came from (doc/packages.md), for
+ * the SBOM. Sorted, so it is the same whatever order the steps ran in. */
+static char *imports_text(const struct rootfs_plan *p)
+{
+	char **v = xcalloc(p->imports.n + 1, sizeof(*v)), *text = xstrdup("");
+
+	memcpy(v, p->imports.v, p->imports.n * sizeof(*v));
+	qsort(v, p->imports.n, sizeof(*v), cmp_strings);
+	for (size_t i = 0; i < p->imports.n; i++)
+		strappendf(&text, "%s\n", v[i]);
+	free(v);
+	return text;
 }
 
 static int replace_tree(const char *out, const char *tmp, const char *perm_tmp, char **err)
@@ -247,6 +267,13 @@ int rootfs_assemble(const struct rootfs_job *job, struct rootfs_plan *p, char **
 		goto out;
 	}
 	r = build(job, p, tmp, perm_tmp, err);
+	if (r == 0) {
+		char *text = imports_text(p), *path = xasprintf("%s/imports", job->out);
+
+		r = outfile_write(path, text, strlen(text), err);
+		free(text);
+		free(path);
+	}
 	if (r == 0 && dep_tmp) {
 		char *text = depfile_text(job->depfile_target ? job->depfile_target : job->out, p);
 

@@ -6,52 +6,62 @@
  * works when inspected or chrooted on the build machine. An applet whose
  * name the tree already has as a program in /bin, /sbin, /usr/bin or
  * /usr/sbin (an imported /usr/sbin/ip) gets no link: the real program
- * beats the applet, whatever the order of PATH.
+ * beats the applet, whatever the order of PATH. A busybox for another
+ * architecture (arm64 on an x86 build machine) is asked under QEMU's user
+ * emulation: its list is the truth, whatever the build machine's busybox is.
  */
 #include "rootfs/rootfs.h"
+#include "shared/fsutil.h"
 #include "shared/run.h"
 #include "shared/util.h"
 
 #include <errno.h>
 #include <stdlib.h>
 #include <sys/stat.h>
+#include <sys/utsname.h>
 #include <unistd.h>
+
+/* Everything @argv prints; an empty output is an error. */
+static int read_output(const char *const argv[], char **out, char **err)
+{
+	size_t len;
+
+	if (run_output(argv, NULL, out, &len, err) < 0)
+		return -1;
+	if (len == 0) {
+		*err = xasprintf("'%s --list-full' listed no applets", argv[argv[2] ? 1 : 0]);
+		free(*out);
+		*out = NULL;
+		return -1;
+	}
+	return 0;
+}
 
 static int read_list(const char *busybox, char **out, char **err)
 {
-	const char *argv[] = { busybox, "--list-full", NULL };
-	struct run_opts o = { .out = { RUN_PIPE, NULL, 0 } };
-	struct run_child c;
-	size_t len = 0, cap = 4096;
-	char *buf;
+	const char *machine = elf_machine(busybox);
+	struct utsname u;
+	char *qemu = NULL;
 	int r;
 
-	if (run_start(argv, &o, &c, err) < 0)
-		return -1;
-	buf = xmalloc(cap);
-	for (;;) {
-		ssize_t n;
+	if (machine && uname(&u) == 0 && !streq(machine, u.machine))
+		qemu = xasprintf("qemu-%s", machine);
+	{
+		const char *native[] = { busybox, "--list-full", NULL };
+		const char *emulated[] = { qemu, busybox, "--list-full", NULL };
 
-		if (cap - len < 2)
-			buf = xrealloc(buf, cap *= 2);
-		n = read(c.out_fd, buf + len, cap - len - 1);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			break;
-		len += (size_t)n;
+		r = read_output(qemu ? emulated : native, out, err);
 	}
-	buf[len] = '\0';
-	r = run_wait(&c, err);
-	free(c.name);
-	if (r < 0 || len == 0) {
-		if (r == 0)
-			*err = xasprintf("'%s --list-full' listed no applets", busybox);
-		free(buf);
-		return -1;
+	if (r < 0 && qemu) {
+		char *e = *err;
+
+		*err = xasprintf("%s (the busybox is for %s: its applets are listed under QEMU's user "
+				 "emulation, Debian's qemu-user; build-aux/install-deps installs it)", e,
+				 machine);
+		free(e);
 	}
-	*out = buf;
-	return 0;
+	free(qemu);
+	return r;
 }
 
 /* "../../bin/busybox" for usr/bin/x, "busybox" for bin/x. */
@@ -112,22 +122,24 @@ static int add_link(const char *tree, const char *applet, char **err)
 	return r;
 }
 
-int busybox_install(const char *tree, const char *busybox, char **err)
+int busybox_install(const struct rootfs_importer *im, const char *busybox, char **err)
 {
-	char *list, *save = NULL;
-	int r;
+	char *real = realpath_in_root(im->root, busybox), *full, *list = NULL, *save = NULL;
+	int r = -1;
 
-	if (access(busybox, X_OK) < 0) {
-		*err = xasprintf("busybox '%s': %s; install Debian's busybox-static "
-				 "(build-aux/install-deps does)", busybox, strerror(errno));
-		return -1;
+	full = xasprintf("%s%s", im->root, real ? real : busybox);
+	if (access(full, X_OK) < 0) {
+		*err = xasprintf("busybox '%s': %s; %s", full, strerror(errno),
+				 *im->root ? "add busybox-static to the rootfs type's 'packages'"
+					   : "install Debian's busybox-static (build-aux/install-deps does)");
+	} else if (read_list(full, &list, err) == 0) {
+		r = import_from(im, busybox, "/bin/busybox", false, 0755, err);
+		for (char *l = strtok_r(list, "\n", &save); l && r == 0; l = strtok_r(NULL, "\n", &save))
+			if (*l && !streq(l, "bin/busybox"))
+				r = add_link(im->tree, l, err);
 	}
-	if (read_list(busybox, &list, err) < 0)
-		return -1;
-	r = import_path(tree, busybox, "/bin/busybox", false, 0755, err);
-	for (char *l = strtok_r(list, "\n", &save); l && r == 0; l = strtok_r(NULL, "\n", &save))
-		if (*l && !streq(l, "bin/busybox"))
-			r = add_link(tree, l, err);
 	free(list);
+	free(full);
+	free(real);
 	return r;
 }

@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <sys/stat.h>
+#include <sys/utsname.h>
 
 static void usage(FILE *f)
 {
@@ -29,7 +30,14 @@ static void usage(FILE *f)
 	      "  --hostname=NAME       overrides the declared hostname\n"
 	      "  --add=SRC:DEST[:MODE] a build product to install (repeatable)\n"
 	      "  --post-build=SCRIPT   run SCRIPT TREE NAME (TARGET_DIR=TREE) before the rename\n"
-	      "  --busybox=FILE        the static busybox (default /bin/busybox)\n"
+	      "  --busybox=FILE        the static busybox (default /bin/busybox, in the sysroot\n"
+	      "                        with --sysroot)\n"
+	      "  --sysroot=DIR         take programs, libraries, absolute files and busybox from\n"
+	      "                        DIR (a sysroot of Debian packages, doc/packages.md)\n"
+	      "                        instead of the build machine\n"
+	      "  --arch=ARCH           the board's arch: KEY:ARCH declarations for it apply\n"
+	      "                        (default: this machine's, x86_64 or arm64)\n"
+	      "  --list-packages       print the Debian packages the declarations name, and exit\n"
 	      "  --depfile=FILE        write a make fragment listing every input\n"
 	      "  --depfile-target=T    the target that fragment names (default: DIR)\n",
 	      f);
@@ -40,7 +48,8 @@ struct options {
 	struct rootfs_search search;
 	char **templates, **overlays, **guests;
 	size_t ntemplates, noverlays, nguests;
-	const char *type, *board;
+	const char *type, *board, *sysroot, *arch;
+	bool list_packages;
 };
 
 static int add_spec(struct options *o, const char *spec)
@@ -76,6 +85,9 @@ static int parse_args(int argc, char **argv, struct options *o)
 		{ "busybox", required_argument, NULL, 'B' },
 		{ "depfile", required_argument, NULL, 'd' },
 		{ "depfile-target", required_argument, NULL, 'D' },
+		{ "sysroot", required_argument, NULL, 'S' },
+		{ "arch", required_argument, NULL, 'A' },
+		{ "list-packages", no_argument, NULL, 'L' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -101,6 +113,9 @@ static int parse_args(int argc, char **argv, struct options *o)
 		case 'B': o->job.busybox = optarg; break;
 		case 'd': o->job.depfile = optarg; break;
 		case 'D': o->job.depfile_target = optarg; break;
+		case 'S': o->sysroot = optarg; break;
+		case 'A': o->arch = optarg; break;
+		case 'L': o->list_packages = true; break;
 		case 'h': usage(stdout); return 0;
 		default: usage(stderr); return 2;
 		}
@@ -109,11 +124,26 @@ static int parse_args(int argc, char **argv, struct options *o)
 		vmb_error("rootfs: unexpected argument '%s' (options only; see --help)", argv[optind]);
 		return 2;
 	}
-	if (!o->job.out || o->search.n == 0) {
+	if ((!o->job.out && !o->list_packages) || o->search.n == 0) {
 		vmb_error("rootfs: --out and --templates-dir are required (see --help)");
 		return 2;
 	}
+	if (o->arch && !valid_object_name(o->arch)) {
+		vmb_error("rootfs: --arch '%s' is not an architecture name (x86_64, arm64)", o->arch);
+		return 2;
+	}
 	return -1;
+}
+
+/* The build machine's architecture as boards name it: KEY:ARCH
+ * declarations for it apply when no --arch is given. */
+static char *build_arch(void)
+{
+	struct utsname u;
+
+	if (uname(&u) < 0)
+		return NULL;
+	return xstrdup(streq(u.machine, "aarch64") ? "arm64" : u.machine);
 }
 
 /* Declarations in overlay order: skeleton, board, type, templates, guest, user. */
@@ -122,6 +152,8 @@ static int load_plan(struct options *o, struct rootfs_plan *p, char **err)
 	char *type = NULL;
 	int r;
 
+	p->arch = o->arch ? xstrdup(o->arch) : build_arch();
+	p->sysroot = o->sysroot ? xstrdup(o->sysroot) : NULL;
 	for (size_t i = 0; i < o->nguests && !o->type; i++)
 		if (rootfs_guest_type(o->guests[i], &type, err) < 0) {
 			free(type);
@@ -139,6 +171,53 @@ static int load_plan(struct options *o, struct rootfs_plan *p, char **err)
 	for (size_t i = 0; i < o->noverlays && r == 0; i++)
 		r = rootfs_add_overlay(p, o->overlays[i], "--overlay", err);
 	free(type);
+	return r;
+}
+
+/* The declared packages, one per line, sorted and unique. */
+static int list_packages(const struct rootfs_plan *p)
+{
+	char **v = NULL;
+	size_t n = 0;
+
+	for (size_t i = 0; i < p->packages.n; i++) {
+		const struct rootfs_item *it = &p->packages.v[i];
+
+		if (!valid_object_name(it->value)) {
+			char *e = rootfs_item_error(it, "'%s' is not a Debian package name", it->value);
+
+			vmb_error("%s", e);
+			free(e);
+			strlist_free(v, n);
+			return 1;
+		}
+		if (!strlist_has(v, n, it->value))
+			strlist_push(&v, &n, it->value);
+	}
+	if (n)
+		qsort(v, n, sizeof(*v), cmp_strings);
+	for (size_t i = 0; i < n; i++)
+		printf("%s\n", v[i]);
+	strlist_free(v, n);
+	return fflush(stdout) == 0 ? 0 : 1;
+}
+
+/* A sysroot is a directory vmbundle sysroot made (it has .vmb/packages). */
+static int check_sysroot(const char *dir, char **err)
+{
+	char *marker;
+	struct stat st;
+	int r = 0;
+
+	if (!dir)
+		return 0;
+	marker = xasprintf("%s/.vmb/packages", dir);
+	if (stat(dir, &st) < 0 || !S_ISDIR(st.st_mode) || stat(marker, &st) < 0) {
+		*err = xasprintf("rootfs: --sysroot '%s' is not a sysroot made by 'vmbundle sysroot' "
+				 "(no .vmb/packages in it)", dir);
+		r = -1;
+	}
+	free(marker);
 	return r;
 }
 
@@ -168,10 +247,14 @@ int cmd_rootfs(int argc, char **argv)
 	 * directory made and file written starts from the same mask. */
 	umask(022);
 	rc = 1;
-	if (load_plan(&o, &plan, &err) == 0 && rootfs_assemble(&o.job, &plan, &err) == 0)
-		rc = 0;
-	else
+	if (load_plan(&o, &plan, &err) < 0)
 		vmb_error("%s", err ? err : "rootfs: failed");
+	else if (o.list_packages)
+		rc = list_packages(&plan);
+	else if (check_sysroot(o.sysroot, &err) < 0 || rootfs_assemble(&o.job, &plan, &err) < 0)
+		vmb_error("%s", err ? err : "rootfs: failed");
+	else
+		rc = 0;
 	free(err);
 	rootfs_plan_free(&plan);
 out:

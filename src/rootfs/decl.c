@@ -55,6 +55,10 @@ void rootfs_plan_free(struct rootfs_plan *p)
 	items_free(&p->modules);
 	items_free(&p->users);
 	items_free(&p->groups);
+	items_free(&p->packages);
+	free(p->arch);
+	free(p->sysroot);
+	namelist_free(&p->imports);
 	item_free(&p->hostname);
 	strlist_free(p->overlays, p->noverlays);
 	strlist_free(p->permtabs, p->npermtabs);
@@ -130,10 +134,17 @@ static void add_split(struct rootfs_items *l, const struct conf *c, const char *
 	free(copy);
 }
 
-static void add_words(struct rootfs_items *l, const struct conf *c, const char *key,
-		      const char *dir)
+/* KEY's items, then KEY:ARCH's for the plan's architecture. */
+static void add_key(const struct rootfs_plan *p, struct rootfs_items *l, const struct conf *c,
+		    const char *key, const char *dir, const char *seps)
 {
-	add_split(l, c, key, dir, " \t");
+	add_split(l, c, key, dir, seps);
+	if (p->arch) {
+		char *k = xasprintf("%s:%s", key, p->arch);
+
+		add_split(l, c, k, dir, seps);
+		free(k);
+	}
 }
 
 /* nftw() passes no context to its callback: the plan being filled. */
@@ -214,7 +225,7 @@ static int load_features(struct rootfs_plan *p, const struct rootfs_search *s,
 	struct rootfs_items names = { 0 };
 	int r = 0;
 
-	add_words(&names, c, key, ".");
+	add_key(p, &names, c, key, ".", " \t");
 	for (size_t i = 0; i < names.n && r == 0; i++) {
 		char *t = xasprintf("%s%s", prefix, names.v[i].value);
 
@@ -228,13 +239,16 @@ static int load_features(struct rootfs_plan *p, const struct rootfs_search *s,
 /* The content keys every rootfs type, template and guest may set. */
 static void add_content(struct rootfs_plan *p, const struct conf *c, const char *dir)
 {
-	add_words(&p->programs, c, "programs", dir);
-	add_words(&p->libraries, c, "libraries", dir);
-	add_words(&p->files, c, "files", dir);
-	add_split(&p->fstab, c, "fstab", dir, "\n");
-	add_words(&p->modules, c, "modules", dir);
-	add_words(&p->users, c, "users", dir);
-	add_words(&p->groups, c, "groups", dir);
+	static const char words[] = " \t";
+
+	add_key(p, &p->programs, c, "programs", dir, words);
+	add_key(p, &p->libraries, c, "libraries", dir, words);
+	add_key(p, &p->files, c, "files", dir, words);
+	add_key(p, &p->fstab, c, "fstab", dir, "\n");
+	add_key(p, &p->modules, c, "modules", dir, words);
+	add_key(p, &p->users, c, "users", dir, words);
+	add_key(p, &p->groups, c, "groups", dir, words);
+	add_key(p, &p->packages, c, "packages", dir, words);
 }
 
 static int load_decl(struct rootfs_plan *p, const struct rootfs_search *s, const char *path,
@@ -323,6 +337,7 @@ int rootfs_load_template(struct rootfs_plan *p, const struct rootfs_search *s, c
 
 int rootfs_load_board(struct rootfs_plan *p, const char *board_conf, char **err)
 {
+	struct conf c;
 	char *dir;
 	int r;
 
@@ -331,7 +346,11 @@ int rootfs_load_board(struct rootfs_plan *p, const char *board_conf, char **err)
 		return -1;
 	}
 	rootfs_add_dep(p, board_conf);
+	if (parse(board_conf, "board", &c, err) < 0)
+		return -1;
 	dir = dir_of(board_conf);
+	add_key(p, &p->packages, &c, "packages", dir, " \t");
+	conf_free(&c);
 	r = add_dir_companions(p, dir, err);
 	free(dir);
 	return r;

@@ -139,6 +139,18 @@ static int read_interp(Elf *e, const char *path, struct elf_needs *n, char **err
 	return 0;
 }
 
+/* Where @path inside @root really is on the build machine: symlinks are
+ * followed inside the root (an absolute link in a sysroot points into the
+ * sysroot, never at the build machine's own files). */
+static char *rooted(const char *root, const char *path)
+{
+	char *real = *root ? realpath_in_root(root, path) : NULL, *full;
+
+	full = xasprintf("%s%s", root, real ? real : path);
+	free(real);
+	return full;
+}
+
 static void elf_init(void)
 {
 	static bool done;
@@ -174,13 +186,16 @@ static void elf_close(int fd, Elf *e)
 	close(fd);
 }
 
-int elf_read_needs(const char *path, struct elf_needs *n, char **err)
+int elf_read_needs_in(const char *root, const char *path, struct elf_needs *n, char **err)
 {
+	char *full = rooted(root, path);
 	Elf *e;
 	int fd, r;
 
 	memset(n, 0, sizeof(*n));
-	if (elf_open(path, &fd, &e, err) < 0)
+	r = elf_open(full, &fd, &e, err);
+	free(full);
+	if (r < 0)
 		return -1;
 	if (!e) {
 		close(fd);
@@ -196,16 +211,22 @@ int elf_read_needs(const char *path, struct elf_needs *n, char **err)
 	return r;
 }
 
-/* Class and machine of an ELF file; false when it is not one. */
-static bool elf_identity(const char *path, int *cls, int *machine)
+int elf_read_needs(const char *path, struct elf_needs *n, char **err)
 {
-	char *err = NULL;
+	return elf_read_needs_in("", path, n, err);
+}
+
+/* Class and machine of an ELF file; false when it is not one. */
+static bool elf_identity(const char *root, const char *path, int *cls, int *machine)
+{
+	char *err = NULL, *full = rooted(root, path);
 	GElf_Ehdr eh;
 	Elf *e;
-	int fd;
+	int fd, r = elf_open(full, &fd, &e, &err);
 	bool ok = false;
 
-	if (elf_open(path, &fd, &e, &err) < 0) {
+	free(full);
+	if (r < 0) {
 		free(err);
 		return false;
 	}
@@ -262,44 +283,56 @@ static void add_conf_dirs(const char *root, const char *conf, char ***v, size_t 
 
 char **elf_default_libdirs(const char *root, size_t *n)
 {
+	/* Both targets' multiarch directories: a library of the wrong class or
+	 * machine is skipped when it is looked up, as ld.so skips it. */
 	static const char *const multiarch[] = {
-		"/lib/x86_64-linux-gnu", "/usr/lib/x86_64-linux-gnu", "/lib64", "/usr/lib64",
-		"/lib", "/usr/lib",
+		"/lib/x86_64-linux-gnu", "/usr/lib/x86_64-linux-gnu", "/lib/aarch64-linux-gnu",
+		"/usr/lib/aarch64-linux-gnu", "/lib64", "/usr/lib64", "/lib", "/usr/lib",
 	};
-	char **v = NULL;
+	char **v = NULL, *conf = xasprintf("%s/etc/ld.so.conf", root);
 
 	*n = 0;
-	add_conf_dirs(root, "/etc/ld.so.conf", &v, n, 0);
+	/* A sysroot unpacked from packages has libc6's ld.so.conf.d/ snippets
+	 * but no ld.so.conf (libc-bin's, which no library depends on). */
+	if (access(conf, F_OK) == 0) {
+		add_conf_dirs(root, "/etc/ld.so.conf", &v, n, 0);
+	} else {
+		char line[] = "include /etc/ld.so.conf.d/*.conf";
+
+		add_conf_line(root, line, &v, n, 0);
+	}
+	free(conf);
 	for (size_t i = 0; i < ARRAY_SIZE(multiarch); i++)
 		if (!strlist_has(v, *n, multiarch[i]))
 			strlist_push(&v, n, multiarch[i]);
 	return v;
 }
 
-/* dir/name, with dir replaced by its real path. */
-static char *canonical_in_dir(const char *dir, const char *name)
+/* dir/name, with dir replaced by its real path inside @root. */
+static char *canonical_in_dir(const char *root, const char *dir, const char *name)
 {
-	char real[PATH_MAX];
+	char *real = realpath_in_root(root, dir), *r;
 
-	if (!realpath(dir, real))
+	if (!real)
 		return xasprintf("%s/%s", dir, name);
-	return xasprintf("%s/%s", streq(real, "/") ? "" : real, name);
+	r = xasprintf("%s/%s", streq(real, "/") ? "" : real, name);
+	free(real);
+	return r;
 }
 
-static char *find_in(char *const *dirs, size_t ndirs, const char *name, int cls, int machine)
+static char *find_in(const char *root, char *const *dirs, size_t ndirs, const char *name, int cls,
+		     int machine)
 {
 	for (size_t i = 0; i < ndirs; i++) {
-		char *cand = xasprintf("%s/%s", dirs[i], name);
+		char *cand = xasprintf("%s/%s", dirs[i], name), *full = rooted(root, cand);
 		int c, m;
+		bool hit = access(full, F_OK) == 0 && elf_identity(root, cand, &c, &m) &&
+			   (cls < 0 || (c == cls && m == machine));
 
-		if (access(cand, F_OK) == 0 && elf_identity(cand, &c, &m) &&
-		    (cls < 0 || (c == cls && m == machine))) {
-			char *r = canonical_in_dir(dirs[i], name);
-
-			free(cand);
-			return r;
-		}
+		free(full);
 		free(cand);
+		if (hit)
+			return canonical_in_dir(root, dirs[i], name);
 	}
 	return NULL;
 }
@@ -315,28 +348,51 @@ static char *searched_list(char *const *a, size_t na, const char *const *b, size
 	return s ? s : xstrdup("(nothing)");
 }
 
-static char *resolve(const char *who, const struct elf_needs *n, const char *name, int cls,
-		     int machine, const char *const *libdirs, size_t nlibdirs, char **err)
+static char *resolve(const char *root, const char *who, const struct elf_needs *n, const char *name,
+		     int cls, int machine, const char *const *libdirs, size_t nlibdirs, char **err)
 {
 	char *found, *where;
 
 	if (strchr(name, '/'))
 		return xstrdup(name);
-	found = find_in(n ? n->runpath : NULL, n ? n->nrunpath : 0, name, cls, machine);
+	found = find_in(root, n ? n->runpath : NULL, n ? n->nrunpath : 0, name, cls, machine);
 	if (!found)
-		found = find_in((char *const *)libdirs, nlibdirs, name, cls, machine);
+		found = find_in(root, (char *const *)libdirs, nlibdirs, name, cls, machine);
 	if (found)
 		return found;
 	where = searched_list(n ? n->runpath : NULL, n ? n->nrunpath : 0, libdirs, nlibdirs);
-	*err = xasprintf("%s needs library '%s', which is in none of %s; install the package "
-			 "that provides it, or add its directory to /etc/ld.so.conf.d/",
-			 who, name, where);
+	*err = xasprintf("%s needs library '%s', which is in none of %s%s; %s", who, name, where,
+			 *root ? " of the sysroot" : "",
+			 *root ? "add the package that provides it to a 'packages' declaration"
+			       : "install the package that provides it, or add its directory to "
+				 "/etc/ld.so.conf.d/");
 	free(where);
 	return NULL;
 }
 
-int elf_closure(const char *const *paths, size_t npaths, const char *const *libs, size_t nlibs,
-		const char *const *libdirs, size_t nlibdirs, char ***out, size_t *nout, char **err)
+/* glibc dlopen()s libgcc_s.so.1 to unwind a cancelled thread (pthread_cancel,
+ * pthread_exit): no DT_NEEDED names it, but a program using threads aborts
+ * without it ("libgcc_s.so.1 must be installed for pthread_cancel to work"). */
+static void add_dlopened(const char *root, char ***todo, size_t *ntodo, char *const *done, size_t ndone,
+			 const char *const *libdirs, size_t nlibdirs)
+{
+	for (size_t i = 0; i < ndone; i++) {
+		int c, m;
+		char *e = NULL, *p;
+
+		if (!endswith(done[i], "/libc.so.6") || !elf_identity(root, done[i], &c, &m))
+			continue;
+		p = resolve(root, done[i], NULL, "libgcc_s.so.1", c, m, libdirs, nlibdirs, &e);
+		free(e);
+		if (p && !strlist_has(*todo, *ntodo, p))
+			strlist_push(todo, ntodo, p);
+		free(p);
+	}
+}
+
+int elf_closure(const char *root, const char *const *paths, size_t npaths, const char *const *libs,
+		size_t nlibs, const char *const *libdirs, size_t nlibdirs, char ***out, size_t *nout,
+		char **err)
 {
 	char **todo = NULL, **done = NULL;
 	size_t ntodo = 0, ndone = 0;
@@ -344,10 +400,10 @@ int elf_closure(const char *const *paths, size_t npaths, const char *const *libs
 
 	for (size_t i = 0; i < npaths; i++)
 		strlist_push(&todo, &ntodo, paths[i]);
-	if (npaths > 0 && !elf_identity(paths[0], &cls, &machine))
+	if (npaths > 0 && !elf_identity(root, paths[0], &cls, &machine))
 		cls = -1;
 	for (size_t i = 0; i < nlibs; i++) {
-		char *p = resolve("the declaration", NULL, libs[i], cls, machine, libdirs, nlibdirs,
+		char *p = resolve(root, "the declaration", NULL, libs[i], cls, machine, libdirs, nlibdirs,
 				  err);
 
 		if (!p)
@@ -355,31 +411,36 @@ int elf_closure(const char *const *paths, size_t npaths, const char *const *libs
 		strlist_push(&todo, &ntodo, p);
 		free(p);
 	}
-	for (size_t i = 0; i < ntodo; i++) {
-		struct elf_needs n;
-		int c, m;
+	for (size_t pass = 0; pass < 2; pass++) {
+		for (size_t i = 0; i < ntodo; i++) {
+			struct elf_needs n;
+			int c, m;
 
-		if (strlist_has(done, ndone, todo[i]))
-			continue;
-		strlist_push(&done, &ndone, todo[i]);
-		if (elf_read_needs(todo[i], &n, err) < 0)
-			goto fail;
-		if (!elf_identity(todo[i], &c, &m))
-			c = -1;
-		if (n.interp && !strlist_has(todo, ntodo, n.interp))
-			strlist_push(&todo, &ntodo, n.interp);
-		for (size_t k = 0; k < n.nneeded; k++) {
-			char *p = resolve(todo[i], &n, n.needed[k], c, m, libdirs, nlibdirs, err);
-
-			if (!p) {
-				elf_needs_free(&n);
+			if (strlist_has(done, ndone, todo[i]))
+				continue;
+			strlist_push(&done, &ndone, todo[i]);
+			if (elf_read_needs_in(root, todo[i], &n, err) < 0)
 				goto fail;
+			if (!elf_identity(root, todo[i], &c, &m))
+				c = -1;
+			if (n.interp && !strlist_has(todo, ntodo, n.interp))
+				strlist_push(&todo, &ntodo, n.interp);
+			for (size_t k = 0; k < n.nneeded; k++) {
+				char *p = resolve(root, todo[i], &n, n.needed[k], c, m, libdirs, nlibdirs,
+						  err);
+
+				if (!p) {
+					elf_needs_free(&n);
+					goto fail;
+				}
+				if (!strlist_has(todo, ntodo, p))
+					strlist_push(&todo, &ntodo, p);
+				free(p);
 			}
-			if (!strlist_has(todo, ntodo, p))
-				strlist_push(&todo, &ntodo, p);
-			free(p);
+			elf_needs_free(&n);
 		}
-		elf_needs_free(&n);
+		if (pass == 0)
+			add_dlopened(root, &todo, &ntodo, done, ndone, libdirs, nlibdirs);
 	}
 	strlist_free(todo, ntodo);
 	qsort(done, ndone, sizeof(*done), cmp_strings);
@@ -390,4 +451,20 @@ fail:
 	strlist_free(todo, ntodo);
 	strlist_free(done, ndone);
 	return -1;
+}
+
+const char *elf_machine(const char *path)
+{
+	int cls, machine;
+
+	if (!elf_identity("", path, &cls, &machine))
+		return NULL;
+	switch (machine) {
+	case EM_X86_64: return "x86_64";
+	case EM_AARCH64: return "aarch64";
+	case EM_386: return "i386";
+	case EM_ARM: return "arm";
+	case EM_RISCV: return "riscv64";
+	default: return NULL;
+	}
 }

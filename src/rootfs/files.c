@@ -1,11 +1,13 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * Declared files ("files = SRC:DEST[:MODE]") and --add build products.
- * SRC is relative to the declaring file's directory, or absolute (a host
- * file). An absolute SRC alone means "the same path on the target", and is
- * imported with its symlinks reproduced (QEMU's firmware directory is full
- * of links into seabios and ipxe); with an explicit DEST the content is
- * copied. MODE is octal; without it, 0755 when SRC is executable, else 0644.
+ * SRC is relative to the declaring file's directory, or absolute: target
+ * software, from the sysroot (or the build machine with
+ * --with-userland=host). An absolute SRC alone means "the same path on the
+ * target", and is imported with its symlinks reproduced (QEMU's firmware
+ * directory is full of links into seabios and ipxe); a directory comes with
+ * everything below it; with an explicit DEST the content is copied. MODE is
+ * octal; without it, 0755 when SRC is executable, else 0644.
  */
 #include "rootfs/rootfs.h"
 #include "shared/util.h"
@@ -45,11 +47,13 @@ int files_parse_spec(const char *spec, char **src, char **dest, int *mode, char 
 	return r;
 }
 
-int files_import(const char *tree, struct rootfs_plan *p, char **err)
+int files_import(const struct rootfs_importer *local, const struct rootfs_importer *target,
+		 struct rootfs_plan *p, char **err)
 {
 	for (size_t i = 0; i < p->files.n; i++) {
 		const struct rootfs_item *it = &p->files.v[i];
-		char *src, *dest, *why = NULL, *full, *e = NULL;
+		char *src, *dest, *why = NULL, *full, *e = NULL, *there;
+		const struct rootfs_importer *im;
 		int mode, r;
 
 		if (files_parse_spec(it->value, &src, &dest, &mode, &why) < 0) {
@@ -57,16 +61,23 @@ int files_import(const char *tree, struct rootfs_plan *p, char **err)
 			free(why);
 			return -1;
 		}
+		/* An absolute SRC is target software (the sysroot's, or the build
+		 * machine's); a relative one sits beside its declaration. */
+		im = src[0] == '/' ? target : local;
 		full = src[0] == '/' ? xstrdup(src) : xasprintf("%s/%s", it->dir, src);
-		if (access(full, R_OK) < 0) {
-			*err = rootfs_item_error(it, "file '%s' (%s): %s", src, full, strerror(errno));
+		there = xasprintf("%s%s", im->root, full);
+		if (access(there, R_OK) < 0) {
+			*err = rootfs_item_error(it, "file '%s' (%s%s): %s", src, full,
+						 *im->root ? " in the sysroot" : "", strerror(errno));
 			r = -1;
 		} else {
-			rootfs_add_dep(p, full);
-			r = import_path(tree, full, dest, streq(full, dest), mode, &e);
+			if (!*im->root)
+				rootfs_add_dep(p, full);
+			r = import_from(im, full, dest, streq(full, dest), mode, &e);
 			if (r < 0)
 				*err = rootfs_item_error(it, "%s", e);
 		}
+		free(there);
 		free(e);
 		free(full);
 		free(src);

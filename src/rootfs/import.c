@@ -11,6 +11,7 @@
 #include "shared/fsutil.h"
 #include "shared/util.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <limits.h>
 #include <stdio.h>
@@ -136,63 +137,140 @@ static char *link_destination(const char *dest, const char *target)
 	return out;
 }
 
-static int import_one(const char *tree, const char *src, const char *dest, bool follow, int mode,
+/* "DEST<TAB>SRC" into the record, SRC marked as the sysroot's when it is. */
+static void record(const struct rootfs_importer *im, const char *src, const char *dest)
+{
+	char *line;
+
+	if (!im->record)
+		return;
+	line = xasprintf("%s\t%s%s", dest, *im->root ? "sysroot:" : "", src);
+	if (!namelist_has(im->record, line))
+		namelist_push(im->record, line);
+	free(line);
+}
+
+static int import_one(const struct rootfs_importer *im, const char *src, const char *dest,
+		      bool follow, int mode, int depth, char **err);
+
+/* Everything below directory @src, its symlinks as they are. */
+static int import_dir(const struct rootfs_importer *im, const char *src, const char *dest, int mode,
 		      int depth, char **err)
 {
-	char *full = xasprintf("%s%s", tree, dest);
-	struct stat st;
-	int r = -1;
+	char *full = xasprintf("%s%s", im->root, src);
+	struct dirent **names = NULL;
+	int n = scandir(full, &names, NULL, alphasort), r = 0;
 
-	if (depth > 16) {
-		*err = xasprintf("'%s': too many levels of symbolic links", src);
-		goto out;
+	if (n < 0) {
+		*err = xasprintf("cannot read directory '%s': %s", full, strerror(errno));
+		free(full);
+		return -1;
 	}
-	if (lstat(src, &st) < 0) {
-		*err = xasprintf("cannot read '%s': %s", src, strerror(errno));
-		goto out;
-	}
-	if (make_dirs(tree, full, false, err) < 0)
-		goto out;
-	if (follow && S_ISLNK(st.st_mode)) {
-		char target[PATH_MAX], *next;
-		ssize_t len = readlink(src, target, sizeof(target) - 1);
+	r = import_mkdir(im->tree, dest, err);
+	for (int i = 0; i < n; i++) {
+		const char *name = names[i]->d_name;
 
-		if (len < 0) {
-			*err = xasprintf("cannot read the link '%s': %s", src, strerror(errno));
-			goto out;
+		if (r == 0 && !streq(name, ".") && !streq(name, "..")) {
+			char *s = xasprintf("%s/%s", streq(src, "/") ? "" : src, name);
+			char *d = xasprintf("%s/%s", streq(dest, "/") ? "" : dest, name);
+
+			r = import_one(im, s, d, false, mode, depth + 1, err);
+			free(s);
+			free(d);
 		}
-		target[len] = '\0';
-		next = link_destination(dest, target);
-		if (!next) {
-			*err = xasprintf("'%s' is a symlink to '%s', which leaves the root filesystem",
-					 src, target);
-			goto out;
-		}
-		if ((unlink(full) < 0 && errno != ENOENT) || symlink(target, full) < 0) {
-			*err = xasprintf("cannot create the symlink '%s': %s", full, strerror(errno));
-			free(next);
-			goto out;
-		}
-		/* The host resolves @next the same way the target will. */
-		r = import_one(tree, next, next, follow, mode, depth + 1, err);
-		free(next);
-		goto out;
+		free(names[i]);
 	}
-	r = copy_regular(src, full, mode, err);
-out:
+	free(names);
 	free(full);
 	return r;
 }
 
-int import_path(const char *tree, const char *src, const char *dest, bool follow_links, int mode,
-		char **err)
+static int import_one(const struct rootfs_importer *im, const char *src, const char *dest,
+		      bool follow, int mode, int depth, char **err)
+{
+	char *full = xasprintf("%s%s", im->tree, dest), *from = xasprintf("%s%s", im->root, src);
+	struct stat st;
+	int r = -1;
+
+	if (depth > 40) {
+		*err = xasprintf("'%s': too many levels of symbolic links or directories", from);
+		goto out;
+	}
+	if (lstat(from, &st) < 0) {
+		*err = xasprintf("cannot read '%s': %s", from, strerror(errno));
+		goto out;
+	}
+	if (make_dirs(im->tree, full, false, err) < 0)
+		goto out;
+	if (S_ISLNK(st.st_mode)) {
+		char target[PATH_MAX], *next;
+		ssize_t len = readlink(from, target, sizeof(target) - 1);
+
+		if (len < 0) {
+			*err = xasprintf("cannot read the link '%s': %s", from, strerror(errno));
+			goto out;
+		}
+		target[len] = '\0';
+		next = link_destination(dest, target);
+		if (!next && follow) {
+			*err = xasprintf("'%s' is a symlink to '%s', which leaves the root filesystem",
+					 from, target);
+			goto out;
+		}
+		if (follow || depth > 0) {
+			if ((unlink(full) < 0 && errno != ENOENT) || symlink(target, full) < 0) {
+				*err = xasprintf("cannot create the symlink '%s': %s", full, strerror(errno));
+				free(next);
+				goto out;
+			}
+			record(im, src, dest);
+			/* The target resolves @next the same way (inside the root). */
+			r = follow ? import_one(im, next, next, follow, mode, depth + 1, err) : 0;
+			free(next);
+			goto out;
+		}
+		free(next);
+		/* Not following: the content it points to (resolved inside the root). */
+		char *real = realpath_in_root(im->root, src);
+
+		if (!real) {
+			*err = xasprintf("cannot follow '%s': %s", from, strerror(errno));
+			goto out;
+		}
+		r = import_one(im, real, dest, false, mode, depth + 1, err);
+		free(real);
+		goto out;
+	}
+	if (S_ISDIR(st.st_mode)) {
+		r = import_dir(im, src, dest, mode, depth, err);
+		goto out;
+	}
+	r = copy_regular(from, full, mode, err);
+	if (r == 0)
+		record(im, src, dest);
+out:
+	free(from);
+	free(full);
+	return r;
+}
+
+int import_from(const struct rootfs_importer *im, const char *src, const char *dest,
+		bool follow_links, int mode, char **err)
 {
 	if (!import_dest_ok(dest)) {
 		*err = xasprintf("'%s' is not an absolute path inside the root filesystem (no '.' "
 				 "or '..' components)", dest);
 		return -1;
 	}
-	return import_one(tree, src, dest, follow_links, mode, 0, err);
+	return import_one(im, src, dest, follow_links, mode, 0, err);
+}
+
+int import_path(const char *tree, const char *src, const char *dest, bool follow_links, int mode,
+		char **err)
+{
+	const struct rootfs_importer im = { tree, "", NULL };
+
+	return import_from(&im, src, dest, follow_links, mode, err);
 }
 
 int import_mkdir(const char *tree, const char *dest, char **err)

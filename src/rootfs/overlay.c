@@ -19,8 +19,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-static int copy_dir(const char *tree, const char *src, const char *dest, unsigned depth,
-		    char **err);
+static int copy_dir(const struct rootfs_importer *im, const char *src, const char *dest,
+		    unsigned depth, char **err);
 
 static int copy_symlink(const char *src, const char *full, unsigned depth, char **err)
 {
@@ -45,10 +45,10 @@ static int copy_symlink(const char *src, const char *full, unsigned depth, char 
 	return 0;
 }
 
-static int copy_entry(const char *tree, const char *src, const char *dest, unsigned depth,
-		      char **err)
+static int copy_entry(const struct rootfs_importer *im, const char *src, const char *dest,
+		      unsigned depth, char **err)
 {
-	char *full = xasprintf("%s%s", tree, dest);
+	char *full = xasprintf("%s%s", im->tree, dest);
 	struct stat st, have;
 	int r = -1;
 
@@ -64,7 +64,7 @@ static int copy_entry(const char *tree, const char *src, const char *dest, unsig
 					 dest);
 			goto out;
 		}
-		r = import_path(tree, src, dest, false, -1, err);
+		r = import_from(im, src, dest, false, -1, err);
 	} else if (S_ISDIR(st.st_mode)) {
 		/* A directory replaces a symlink or file of an earlier layer. */
 		if (lstat(full, &have) == 0 && !S_ISDIR(have.st_mode) && unlink(full) < 0) {
@@ -75,7 +75,7 @@ static int copy_entry(const char *tree, const char *src, const char *dest, unsig
 			*err = xasprintf("cannot create directory '%s': %s", full, strerror(errno));
 			goto out;
 		}
-		r = copy_dir(tree, src, dest, depth + 1, err);
+		r = copy_dir(im, src, dest, depth + 1, err);
 	} else {
 		*err = xasprintf("'%s' is neither a file, a directory nor a symlink; device nodes "
 				 "and FIFOs belong in a permissions table", src);
@@ -85,8 +85,8 @@ out:
 	return r;
 }
 
-static int copy_dir(const char *tree, const char *src, const char *dest, unsigned depth,
-		    char **err)
+static int copy_dir(const struct rootfs_importer *im, const char *src, const char *dest,
+		    unsigned depth, char **err)
 {
 	struct dirent **names = NULL;
 	int n = scandir(src, &names, NULL, alphasort), r = 0;
@@ -102,7 +102,7 @@ static int copy_dir(const char *tree, const char *src, const char *dest, unsigne
 			char *s = xasprintf("%s/%s", src, name);
 			char *d = xasprintf("%s/%s", streq(dest, "/") ? "" : dest, name);
 
-			r = copy_entry(tree, s, d, depth, err);
+			r = copy_entry(im, s, d, depth, err);
 			free(s);
 			free(d);
 		}
@@ -112,7 +112,7 @@ static int copy_dir(const char *tree, const char *src, const char *dest, unsigne
 	return r;
 }
 
-int overlay_apply(const char *tree, const char *dir, char **err)
+int overlay_apply(const struct rootfs_importer *im, const char *dir, char **err)
 {
 	struct stat st;
 	const char *why = NULL;
@@ -126,5 +126,5 @@ int overlay_apply(const char *tree, const char *dir, char **err)
 				 dir, why);
 		return -1;
 	}
-	return copy_dir(tree, dir, "/", 0, err);
+	return copy_dir(im, dir, "/", 0, err);
 }

@@ -51,6 +51,7 @@ struct rootfs_plan {
 	struct rootfs_items modules;     /* module names, or "all" */
 	struct rootfs_items users;       /* NAME:UID:GID:HOME:SHELL[:PASSWORD] */
 	struct rootfs_items groups;      /* NAME:GID[:MEMBER,...] */
+	struct rootfs_items packages;    /* Debian packages of the sysroot (doc/packages.md) */
 	struct rootfs_item hostname;     /* value NULL: not declared */
 	char **overlays;                 /* in the order they apply */
 	size_t noverlays;
@@ -60,6 +61,9 @@ struct rootfs_plan {
 	size_t ndeps;
 	char **templates_seen;           /* templates loaded (features included), for cycles */
 	size_t ntemplates_seen;
+	char *arch;                      /* the board's arch: KEY:ARCH entries for it apply */
+	char *sysroot;                   /* target software comes from here; NULL: the build machine */
+	struct namelist imports;         /* "DEST<TAB>SRC" per file and link imported */
 };
 
 /* ---- decl.c ------------------------------------------------------------ */
@@ -114,28 +118,53 @@ struct elf_needs {
 /* Read @path's dynamic needs. A file that is not ELF gives is_elf false and
  * no error (scripts and data files have no needs). */
 int elf_read_needs(const char *path, struct elf_needs *n, char **err);
+/* The same for @path inside @root ("" is the machine's own root): $ORIGIN
+ * is @path's directory, as the target sees it. */
+int elf_read_needs_in(const char *root, const char *path, struct elf_needs *n, char **err);
 void elf_needs_free(struct elf_needs *n);
+
+/* The machine an ELF file is for, as uname -m and QEMU's user emulators
+ * name it ("x86_64", "aarch64"); NULL when it is not ELF. */
+const char *elf_machine(const char *path);
 
 /* The default library directories searched after RUNPATH: the ld.so.conf
  * directories under @root ("" for the build machine), then the multiarch
  * defaults. Caller frees with strlist_free. */
 char **elf_default_libdirs(const char *root, size_t *n);
 
-/* The closure: @paths (host paths of ELF files) and everything they need,
- * transitively, as host paths the way the dynamic linker would find them
- * (interpreters by their literal path). @libs are sonames searched like
- * DT_NEEDED. Returns 0, or -1 with *err naming the ELF file whose library
- * is missing. *out is sorted and unique. */
-int elf_closure(const char *const *paths, size_t npaths, const char *const *libs, size_t nlibs,
-		const char *const *libdirs, size_t nlibdirs, char ***out, size_t *nout, char **err);
+/* The closure: @paths (paths of ELF files inside @root, "" for the build
+ * machine) and everything they need, transitively, as paths inside @root
+ * the way the target's dynamic linker would find them (interpreters by
+ * their literal path), plus libgcc_s.so.1 beside a libc.so.6 (glibc
+ * dlopen()s it). @libs are sonames searched like DT_NEEDED. Returns 0, or
+ * -1 with *err naming the ELF file whose library is missing. *out is
+ * sorted and unique. */
+int elf_closure(const char *root, const char *const *paths, size_t npaths, const char *const *libs,
+		size_t nlibs, const char *const *libdirs, size_t nlibdirs, char ***out, size_t *nout,
+		char **err);
 
 /* ---- import.c ---------------------------------------------------------- */
 
-/* Copy host path @src into @tree at @dest (absolute, inside the tree). When
- * @follow_links, a symlink at @src is reproduced as the same symlink and its
- * target imported as well (recursively); otherwise the content is copied.
- * Modes are normalised (0755 when any execute bit is set, else 0644) unless
- * @mode >= 0. Parent directories are created 0755. */
+/* Where imports read from and write to, and who keeps the record. */
+struct rootfs_importer {
+	const char *tree;          /* the tree being assembled */
+	const char *root;          /* sources are paths inside this: "" (the build machine)
+				      or a sysroot */
+	struct namelist *record;   /* "DEST<TAB>SRC" per file and link made, or NULL; SRC is
+				      "sysroot:PATH" for a sysroot's files */
+};
+
+/* Copy @src (a path inside im->root) into the tree at @dest (absolute).
+ * When @follow_links, a symlink at @src is reproduced as the same symlink
+ * and its target imported as well (recursively, resolved inside the root);
+ * otherwise the content is copied. A directory is imported with everything
+ * below it (its symlinks kept as they are). Modes are normalised (0755 when
+ * any execute bit is set, else 0644) unless @mode >= 0. Parent directories
+ * are created 0755. */
+int import_from(const struct rootfs_importer *im, const char *src, const char *dest,
+		bool follow_links, int mode, char **err);
+
+/* import_from with the build machine as root and no record. */
 int import_path(const char *tree, const char *src, const char *dest, bool follow_links, int mode,
 		char **err);
 
@@ -150,10 +179,13 @@ bool import_dest_ok(const char *dest);
 
 /* ---- programs.c, files.c ----------------------------------------------- */
 
-/* The declared programs and libraries with their library closure. */
-int programs_import(const char *tree, struct rootfs_plan *p, char **err);
-/* The declared files. */
-int files_import(const char *tree, struct rootfs_plan *p, char **err);
+/* The declared programs and libraries with their library closure, from
+ * @target (the sysroot, or the build machine). */
+int programs_import(const struct rootfs_importer *target, struct rootfs_plan *p, char **err);
+/* The declared files: a relative SRC from its declaration's directory
+ * (@local), an absolute one from @target. */
+int files_import(const struct rootfs_importer *local, const struct rootfs_importer *target,
+		 struct rootfs_plan *p, char **err);
 /* Split "SRC:DEST[:MODE]" (or an absolute SRC alone); *why says what is wrong. */
 int files_parse_spec(const char *spec, char **src, char **dest, int *mode, char **why);
 
@@ -162,7 +194,7 @@ int files_parse_spec(const char *spec, char **src, char **dest, int *mode, char 
 /* Copy overlay directory @dir over @tree (symlinks copied as symlinks, modes
  * normalised). A relative symlink climbing above the root, or an entry that
  * is not a file, directory or symlink, is an error naming it. */
-int overlay_apply(const char *tree, const char *dir, char **err);
+int overlay_apply(const struct rootfs_importer *im, const char *dir, char **err);
 
 /* ---- skeleton.c -------------------------------------------------------- */
 
@@ -179,9 +211,11 @@ int users_write(const char *tree, const struct rootfs_plan *p, char **perms, cha
 
 /* ---- busybox.c --------------------------------------------------------- */
 
-/* /bin/busybox from @busybox (a static build) and a relative symlink for
- * every applet that is not already in the tree. */
-int busybox_install(const char *tree, const char *busybox, char **err);
+/* /bin/busybox from @busybox (a static build, a path inside im->root) and a
+ * relative symlink for every applet that is not already in the tree. A
+ * busybox for another architecture lists its applets under QEMU's user
+ * emulation (qemu-ARCH, Debian's qemu-user). */
+int busybox_install(const struct rootfs_importer *im, const char *busybox, char **err);
 
 /* ---- modules.c --------------------------------------------------------- */
 

@@ -70,3 +70,13 @@ fail:
 	*err = xasprintf("cannot write '%s': %s", path, strerror(saved));
 	return -1;
 }
+
+int outfile_update(const char *path, const char *data, size_t len, char **err)
+{
+	char *old = NULL;
+	size_t oldlen = 0;
+	bool same = read_file(path, &old, &oldlen) == 0 && oldlen == len && memcmp(old, data, len) == 0;
+
+	free(old);
+	return same ? 0 : outfile_write(path, data, len, err);
+}

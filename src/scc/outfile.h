@@ -13,4 +13,8 @@
  * -1 with *err ("cannot write 'path': reason", malloc'd). */
 int outfile_write(const char *path, const char *data, size_t len, char **err);
 
+/* outfile_write, unless @path already holds exactly those bytes: its time
+ * then stays, so make sees no change (kbuild's filechk). */
+int outfile_update(const char *path, const char *data, size_t len, char **err);
+
 #endif

@@ -173,3 +173,134 @@ int mkdir_p(const char *path, unsigned mode)
 	free(p);
 	return r;
 }
+
+const char *path_below(const char *path, const char *root)
+{
+	size_t n = strlen(root);
+
+	while (n > 1 && root[n - 1] == '/')
+		n--;
+	if (strncmp(path, root, n) == 0 && path[n] == '/' && path[n + 1])
+		return path + n + 1;
+	return NULL;
+}
+
+const char *path_shown(const char *path)
+{
+	char *cwd = getcwd(NULL, 0);
+	const char *rel = cwd && path ? path_below(path, cwd) : NULL;
+
+	free(cwd);
+	return rel ? rel : path;
+}
+
+int output_replaceable(const char *path, char **err)
+{
+	struct stat st;
+
+	if (lstat(path, &st) < 0 || S_ISREG(st.st_mode))
+		return 0;
+	*err = xasprintf("'%s' exists and is not a regular file; it would be replaced: remove it or "
+			 "choose another name", path);
+	return -1;
+}
+
+/*
+ * Resolve @path as if @root were "/": symlinks are followed inside the
+ * root, an absolute target starts again at the root and ".." never climbs
+ * above it (as in a chroot). Every component but the last must exist; a
+ * missing last component is returned as it is (so a path to be created can
+ * be resolved too). Returns a malloc'd absolute path inside the root, or
+ * NULL with errno set (ELOOP after 40 links, ENOTDIR, ENOENT).
+ */
+char *realpath_in_root(const char *root, const char *path)
+{
+	char *todo = xstrdup(path), *done = xstrdup("");
+	unsigned links = 0;
+
+	while (*todo) {
+		char *p = todo, *comp, *rest, *cand, target[4096];
+		size_t len = strspn(p, "/");
+		struct stat st;
+		ssize_t n;
+
+		p += len;
+		len = strcspn(p, "/");
+		if (len == 0)
+			break;
+		comp = xstrndup(p, len);
+		rest = xstrdup(p + len);
+		free(todo);
+		todo = rest;
+		if (streq(comp, ".")) {
+			free(comp);
+			continue;
+		}
+		if (streq(comp, "..")) {
+			char *slash = strrchr(done, '/');
+
+			if (slash)
+				*slash = '\0';
+			free(comp);
+			continue;
+		}
+		cand = xasprintf("%s/%s", done, comp);
+		free(comp);
+		char *full = xasprintf("%s%s", root, cand);
+
+		if (lstat(full, &st) < 0) {
+			int e = errno;
+
+			free(full);
+			if (e == ENOENT && !todo[strspn(todo, "/")]) {
+				free(done);
+				done = cand;
+				break;
+			}
+			free(cand);
+			errno = e;
+			goto fail;
+		}
+		if (!S_ISLNK(st.st_mode)) {
+			free(full);
+			if (!S_ISDIR(st.st_mode) && todo[strspn(todo, "/")]) {
+				free(cand);
+				errno = ENOTDIR;
+				goto fail;
+			}
+			free(done);
+			done = cand;
+			continue;
+		}
+		n = readlink(full, target, sizeof(target) - 1);
+		free(full);
+		free(cand);
+		if (n < 0)
+			goto fail;
+		if (++links > 40) {
+			errno = ELOOP;
+			goto fail;
+		}
+		target[n] = '\0';
+		rest = xasprintf("%s%s", target, todo);
+		free(todo);
+		todo = rest;
+		if (target[0] == '/')
+			done[0] = '\0';
+	}
+	free(todo);
+	if (!*done) {
+		free(done);
+		return xstrdup("/");
+	}
+	return done;
+fail:
+	{
+		int e = errno;
+
+		free(todo);
+		free(done);
+		errno = e;
+	}
+	return NULL;
+}

@@ -27,6 +27,25 @@ ssize_t pread_full(int fd, void *buf, size_t len, off_t off) _must_check_;
  * @path is not an error. Returns 0, or a negative errno. */
 int remove_tree(const char *path) _must_check_;
 
+/* The part of @path below directory @root ("a/b" for "/r/a/b" under "/r"),
+ * or NULL when @path is not below it. */
+const char *path_below(const char *path, const char *root);
+
+/* @path as output should show it: relative to the working directory when
+ * below it, so that what a build writes does not name where it was built.
+ * Returns @path itself or a pointer into it. */
+const char *path_shown(const char *path);
+
+/* Whether @path may be written by rename: absent or a regular file. A
+ * symlink, device, FIFO or directory there is not ours to replace. Returns
+ * 0, or -1 with *err ("'PATH' exists and is not a regular file; ..."). */
+int output_replaceable(const char *path, char **err);
+
+/* @path resolved as if @root were "/" (symlinks followed inside it, never
+ * above it); @root "" is the machine's own root. Malloc'd, or NULL with
+ * errno set. */
+char *realpath_in_root(const char *root, const char *path);
+
 /* mkdir -p. Returns 0, or a negative errno. */
 int mkdir_p(const char *path, unsigned mode);
 

@@ -169,6 +169,8 @@ int run_start(const char *const argv[], const struct run_opts *opts, struct run_
 		posix_spawn_file_actions_adddup2(&actions, child_in, STDIN_FILENO);
 	if (child_out >= 0)
 		posix_spawn_file_actions_adddup2(&actions, child_out, STDOUT_FILENO);
+	if (opts->dir)
+		posix_spawn_file_actions_addchdir_np(&actions, opts->dir);
 	posix_spawnattr_init(&attr);
 	sigfillset(&all);
 	sigemptyset(&empty);
@@ -230,4 +232,41 @@ int run(const char *const argv[], const struct run_opts *opts, char **err)
 	if (r < 0)
 		return r;
 	return run_wait(&c, err);
+}
+
+int run_output(const char *const argv[], const struct run_opts *opts, char **out, size_t *len,
+	       char **err)
+{
+	struct run_opts o = opts ? *opts : (struct run_opts){ 0 };
+	struct run_child c;
+	size_t n = 0, cap = 0;
+	char *buf = NULL;
+	int r;
+
+	o.out = (struct run_io){ RUN_PIPE, NULL, 0 };
+	*out = NULL;
+	*len = 0;
+	r = run_start(argv, &o, &c, err);
+	if (r < 0)
+		return r;
+	for (;;) {
+		ssize_t got;
+
+		if (cap - n < 4096)
+			buf = xrealloc(buf, cap = cap ? 2 * cap : 65536);
+		got = read(c.out_fd, buf + n, cap - n - 1);
+		if (got < 0 && errno == EINTR)
+			continue;
+		if (got <= 0)
+			break;
+		n += (size_t)got;
+	}
+	buf[n] = '\0';
+	if (run_wait(&c, err) < 0) {
+		free(buf);
+		return -1;
+	}
+	*out = buf;
+	*len = n;
+	return 0;
 }

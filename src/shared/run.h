@@ -45,6 +45,7 @@ struct run_io {
 struct run_opts {
 	struct run_io in, out;
 	const char *const *env; /* extra "NAME=value" entries, NULL-terminated; may be NULL */
+	const char *dir;        /* the child's working directory; NULL: the caller's */
 };
 
 struct run_child {
@@ -67,6 +68,12 @@ int run_wait(struct run_child *c, char **err) _must_check_;
 
 /* run_start + run_wait for children without pipes. @opts may be NULL. */
 int run(const char *const argv[], const struct run_opts *opts, char **err) _must_check_;
+
+/* run, with the child's standard output collected into *out (malloc'd,
+ * NUL-terminated; *len bytes). @opts may be NULL; its .out is ignored.
+ * On failure nothing is returned in *out. */
+int run_output(const char *const argv[], const struct run_opts *opts, char **out, size_t *len,
+	       char **err) _must_check_;
 
 /* How a wait status reads in a message about @name: "exited with status 2",
  * "was killed by signal SIGSEGV (Segmentation fault)". NULL for success. */

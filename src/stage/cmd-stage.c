@@ -3,6 +3,7 @@
 #include "commands.h"
 #include "image/image.h"
 #include "stage/stage.h"
+#include "shared/fsutil.h"
 #include "shared/util.h"
 
 #include <dirent.h>
@@ -36,6 +37,8 @@ static void usage(FILE *f)
 	      "  --hypervisor kvm|xen  layout and configs to write (default kvm)\n"
 	      "  --work DIR            scratch directory for generated files\n"
 	      "  --manifest FILE       also write the manifest here\n"
+	      "  --packages FILE       the sysroot's resolved packages (sysroot/packages), for\n"
+	      "                        the manifest's \"packages\"\n"
 	      "  --source-root DIR     show build machine paths under DIR relative to it in\n"
 	      "                        the manifest (make: the build and source trees);\n"
 	      "                        repeatable\n"
@@ -175,6 +178,7 @@ int cmd_stage(int argc, char **argv)
 		{ "hypervisor", required_argument, NULL, 'H' },
 		{ "work", required_argument, NULL, 'w' },
 		{ "manifest", required_argument, NULL, 'm' },
+		{ "packages", required_argument, NULL, 'P' },
 		{ "source-root", required_argument, NULL, 'R' },
 		{ "depfile", required_argument, NULL, 'D' },
 		{ "dep-target", required_argument, NULL, 'T' },
@@ -220,6 +224,16 @@ int cmd_stage(int argc, char **argv)
 			break;
 		case 'w': o.work = optarg; break;
 		case 'm': o.manifest = optarg; break;
+		case 'P': {
+			size_t len;
+			int r = read_file(optarg, &o.packages, &len);
+
+			if (r < 0) {
+				vmb_error("stage: --packages '%s': %s", optarg, strerror(-r));
+				goto out;
+			}
+			break;
+		}
 		case 'R': {
 			char real[PATH_MAX];
 
@@ -333,5 +347,6 @@ out:
 	namelist_free(&o.xl_files);
 	namelist_free(&o.xl_dirs);
 	namelist_free(&o.source_roots);
+	free(o.packages);
 	return rc;
 }

@@ -117,6 +117,44 @@ static void guests_json(char **out, const char *ind, const struct stage_opts *o,
 	free(in);
 }
 
+/* The sysroot's packages ("NAME ARCH VERSION SHA256 SOURCE SOURCE-VERSION"
+ * lines), one object a line so that line-oriented readers of the files
+ * below never take a package's digest for a file's. */
+static void packages_json(char **out, const char *text)
+{
+	char *copy = xstrdup(text ? text : ""), *save = NULL;
+	bool first = true;
+
+	strappendf(out, "  \"packages\": [");
+	for (char *l = strtok_r(copy, "\n", &save); l; l = strtok_r(NULL, "\n", &save)) {
+		char *f[6], *fs = NULL;
+		size_t n = 0;
+
+		for (char *w = strtok_r(l, " ", &fs); w && n < 6; w = strtok_r(NULL, " ", &fs))
+			f[n++] = w;
+		if (n < 4)
+			continue;
+		strappendf(out, "%s\n    {\"name\": ", first ? "" : ",");
+		json_string(out, f[0]);
+		strappendf(out, ", \"arch\": ");
+		json_string(out, f[1]);
+		strappendf(out, ", \"version\": ");
+		json_string(out, f[2]);
+		strappendf(out, ", \"deb_sha256\": ");
+		json_string(out, f[3]);
+		if (n == 6) {
+			strappendf(out, ", \"source\": ");
+			json_string(out, f[4]);
+			strappendf(out, ", \"source_version\": ");
+			json_string(out, f[5]);
+		}
+		strappendf(out, "}");
+		first = false;
+	}
+	strappendf(out, "%s],\n", first ? "" : "\n  ");
+	free(copy);
+}
+
 char *manifest_json(const struct stage_plan *p)
 {
 	const struct stage_opts *o = p->o;
@@ -127,6 +165,7 @@ char *manifest_json(const struct stage_plan *p)
 	key_string(&out, "  ", "board", o->board, true);
 	key_string(&out, "  ", "hypervisor", o->hv == HV_XEN ? "xen" : "kvm", true);
 	strappendf(&out, "  \"source_date_epoch\": %" PRIu64 ",\n", o->epoch);
+	packages_json(&out, o->packages);
 	strappendf(&out, "  \"carrier\": {\n");
 	key_string(&out, "    ", "name", o->carrier, true);
 	key_string(&out, "    ", "kernel_version", p->host_kernel_version, true);

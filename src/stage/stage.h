@@ -68,6 +68,8 @@ struct stage_opts {
 	const char *board;
 	const char *work;        /* scratch directory for generated files */
 	const char *manifest;    /* also publish the manifest here (NULL: no) */
+	char *packages;          /* the sysroot's resolved packages (sysroot/packages), recorded
+				    in the manifest; NULL: none (--with-userland=host) */
 	const char *depfile;     /* write make dependencies here (NULL: no) */
 	struct namelist formats;  /* the carrier's image formats, outputs DEPLOY/NAME-BOARD.rootfs.FMT */
 	struct namelist xl_files; /* user-written Xen configurations */

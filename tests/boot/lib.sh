@@ -9,6 +9,7 @@
 # status alone: -no-reboot exits 0 whatever happened.
 
 mkvar() { sed -n "s/^$1 = //p" "$top_builddir/config.mk"; }
+. "$top_srcdir/tests/boot/trouble.sh"
 [ "$(mkvar VMB_BUNDLE)" = yes ] || skip_all "configured with --disable-bundle: nothing to boot"
 command -v qemu-system-x86_64 >/dev/null || skip_all "qemu-system-x86_64 is not installed (build-aux/install-deps)"
 
@@ -72,10 +73,20 @@ qemu_test="$top_srcdir/tests/boot/qemu-test.sh"
 # boot LABEL STEPS... -- QEMU ARGS: run vmb-expect with the console log in
 # $scratch/LABEL.log; prints the step times as TAP comments. A kernel panic,
 # a launcher error or a QEMU complaint fails the boot at once.
+# After the steps, the whole log is read for kernel trouble (a WARNING, BUG,
+# Oops, call trace ...; tests/boot/trouble.sh): a boot that printed one
+# fails, unless tests/boot/known-artefacts excuses it with a reason.
 boot() {
   label=$1; shift
+  boot_rc=0
   "$expect_prog" --log="$scratch/$label.log" --label="$label" \
-    --fail='Kernel panic' --fail='^vmguest: .*(failed with|was killed|ended at once|cannot be read|is not a )' --fail='^qemu-system-[a-z0-9_]*: ' "$@"
+    --fail='Kernel panic' --fail='^vmguest: .*(failed with|was killed|ended at once|cannot be read|is not a )' --fail='^qemu-system-[a-z0-9_]*: ' "$@" || boot_rc=$?
+  if ! kernel_trouble "$scratch/$label.log" >"$scratch/$label.trouble"; then
+    echo "# $label: kernel trouble on the console (see tests/boot/known-artefacts for what is excused):"
+    cat "$scratch/$label.trouble"
+    boot_rc=1
+  fi
+  return $boot_rc
 }
 
 # Is the console's shell taking commands? Type an arithmetic echo and wait
@@ -151,7 +162,7 @@ build_tree() {
   tree_deploy="$bt_dir/deploy/images/$board"
   mkdir -p "$bt_dir"
   (cd "$bt_dir" && "$top_srcdir/configure" --enable-board="$board" --enable-kernel="$(mkvar VMB_KTYPE)" \
-     --with-kernel-store="$bt_store" "$@") >"$scratch/$bt_name-configure.log" 2>&1 || {
+     --with-kernel-store="$bt_store" $(userland_args) "$@") >"$scratch/$bt_name-configure.log" 2>&1 || {
     fail "$bt_name: configure failed (see $scratch/$bt_name-configure.log)"; return 1; }
   # Its own make, outside the harness's jobserver.
   # shellcheck disable=SC2086

@@ -9,6 +9,10 @@
  *   --send=TEXT              type TEXT and a newline
  *   --exit=SECONDS[:STATUS]  wait for the command to end with STATUS (default 0)
  *
+ * --stamps=FILE writes every console line to FILE too, after the seconds
+ * since the command started ("%9.3f LINE"): one clock for every milestone
+ * of a boot (bench/boot reads it).
+ *
  * --fail=REGEX (repeatable) ends any expect step at once, as a failure,
  * when the output matches REGEX: a panic or an error need not wait for the
  * timeout. Every timeout is multiplied by $VMB_TIMEOUT_MULT (default 1) for slow
@@ -54,6 +58,10 @@ struct session {
 	regex_t *fails;   /* --fail patterns */
 	const char **fail_text;
 	size_t nfails;
+	FILE *stamps;     /* --stamps, or NULL */
+	char *line;       /* the console line being stamped */
+	size_t linelen;
+	double line_t;    /* when its first byte came */
 };
 
 static volatile pid_t child_group;
@@ -147,10 +155,34 @@ static pid_t start(char **argv, int *in_fd, int *out_fd)
 
 /* Take what the command printed: into the log whole, into the match buffer
  * without carriage returns and NULs (serial consoles send both). */
+static void stamp_output(struct session *s, const char *data, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		if (data[i] == '\r' || data[i] == '\0')
+			continue;
+		if (s->linelen == 0)
+			s->line_t = now() - s->t0;
+		if (data[i] != '\n') {
+			char *l = realloc(s->line, s->linelen + 2);
+
+			if (!l)
+				continue;
+			s->line = l;
+			s->line[s->linelen++] = data[i];
+			continue;
+		}
+		fprintf(s->stamps, "%9.3f %.*s\n", s->line_t, (int)s->linelen, s->line ? s->line : "");
+		s->linelen = 0;
+	}
+	fflush(s->stamps);
+}
+
 static void take_output(struct session *s, const char *data, size_t n)
 {
 	fwrite(data, 1, n, s->log);
 	fflush(s->log);
+	if (s->stamps)
+		stamp_output(s, data, n);
 	s->buf = realloc(s->buf, s->len + n + 1);
 	if (!s->buf) {
 		kill_group();
@@ -293,7 +325,7 @@ static bool do_send(struct session *s, const struct step *st)
 
 static void usage(FILE *f)
 {
-	fputs("usage: vmb-expect [--log=FILE] [--label=NAME] [--tail=LINES] [--fail=REGEX]... STEP... -- COMMAND [ARG...]\n"
+	fputs("usage: vmb-expect [--log=FILE] [--stamps=FILE] [--label=NAME] [--tail=LINES] [--fail=REGEX]... STEP... -- COMMAND [ARG...]\n"
 	      "steps: --expect=SECONDS:REGEX  --send=TEXT  --exit=SECONDS[:STATUS]\n"
 	      "timeouts are multiplied by $VMB_TIMEOUT_MULT (default 1)\n",
 	      f);
@@ -306,6 +338,7 @@ int main(int argc, char **argv)
 		{ "tail", required_argument, NULL, 't' },   { "expect", required_argument, NULL, 'e' },
 		{ "send", required_argument, NULL, 's' },   { "exit", required_argument, NULL, 'x' },
 		{ "fail", required_argument, NULL, 'f' },   { "help", no_argument, NULL, 'h' },
+		{ "stamps", required_argument, NULL, 'S' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct session s = { .label = "boot", .in_fd = -1, .out_fd = -1 };
@@ -317,6 +350,13 @@ int main(int argc, char **argv)
 	while ((c = getopt_long(argc, argv, "+", opts, NULL)) != -1) {
 		switch (c) {
 		case 'l': log_path = optarg; break;
+		case 'S':
+			s.stamps = fopen(optarg, "w");
+			if (!s.stamps) {
+				fprintf(stderr, "vmb-expect: %s: cannot create: %s\n", optarg, strerror(errno));
+				return 2;
+			}
+			break;
 		case 'n': s.label = optarg; break;
 		case 't': tail = atoi(optarg); break;
 		case 'e': case 's': case 'x':
@@ -376,6 +416,12 @@ int main(int argc, char **argv)
 	if (!s.ended)
 		waitpid(s.pid, NULL, 0);
 	fclose(s.log);
+	if (s.stamps) {
+		if (s.linelen)
+			fprintf(s.stamps, "%9.3f %.*s\n", s.line_t, (int)s.linelen, s.line);
+		fclose(s.stamps);
+	}
+	free(s.line);
 	if (rc)
 		show_tail(log_path, tail);
 	fflush(stdout);

@@ -42,6 +42,21 @@ make_tree() {
   chmod -R u+w "$tree"
 }
 
+# The main build tree's target-software options, for bundle trees a test
+# configures itself: the same package cache (nothing is downloaded twice) and
+# a copy of the main tree's package lock (the same package versions).
+userland_args() {
+  vmb_u=$(sed -n 's/^VMB_USERLAND = //p' "$top_builddir/config.mk")
+  if [ "$vmb_u" != packages ]; then
+    echo "--with-userland=${vmb_u:-host}"
+    return
+  fi
+  vmb_l=$(sed -n 's/^VMB_PACKAGE_LOCK = //p' "$top_builddir/config.mk")
+  [ -f "$vmb_l" ] && cp "$vmb_l" "$scratch/packages.lock"
+  echo "--with-package-cache=$(sed -n 's/^VMB_PACKAGE_CACHE = //p' "$top_builddir/config.mk")" \
+    "--with-package-lock=$scratch/packages.lock"
+}
+
 # run_configure [ARGS...]: configure the copy in $scratch/build; stdout in
 # $scratch/out, stderr in $scratch/err, exit status in $rc. The bootstrap tool
 # is the one make built (so the sanitizer build tests it too), and a cache file

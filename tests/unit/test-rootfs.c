@@ -72,7 +72,7 @@ static void test_closure(const char *self)
 	int r;
 
 	dirs = elf_default_libdirs("", &ndirs);
-	r = elf_closure(paths, 1, NULL, 0, (const char *const *)dirs, ndirs, &out, &nout, &err);
+	r = elf_closure("", paths, 1, NULL, 0, (const char *const *)dirs, ndirs, &out, &nout, &err);
 	ok(r == 0, "the closure of this program resolves");
 	ok(has(out, nout, "/libc.so.6"), "it holds libc.so.6");
 	ok(strlist_has(out, nout, "/lib64/ld-linux-x86-64.so.2"),
@@ -84,7 +84,7 @@ static void test_closure(const char *self)
 	mkdir_p(empty, 0755);
 	out = NULL;
 	nout = 0;
-	r = elf_closure(paths, 1, NULL, 0, nodirs, 1, &out, &nout, &err);
+	r = elf_closure("", paths, 1, NULL, 0, nodirs, 1, &out, &nout, &err);
 	ok(r < 0 && err && strstr(err, " needs library '") && strstr(err, empty),
 	   "a missing library is an error naming it and where it was looked for");
 	free(err);
@@ -93,7 +93,7 @@ static void test_closure(const char *self)
 	{
 		const char *libs[] = { "libnot-there.so.9" };
 
-		r = elf_closure(NULL, 0, libs, 1, (const char *const *)dirs, ndirs, &out, &nout, &err);
+		r = elf_closure("", NULL, 0, libs, 1, (const char *const *)dirs, ndirs, &out, &nout, &err);
 		ok(r < 0 && err && strstr(err, "'libnot-there.so.9'"), "an unknown soname is an error");
 		free(err);
 	}
