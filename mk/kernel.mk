@@ -103,14 +103,18 @@ $(VMB_KDIR)/%/key.mk: config.mk $(VMB_TOOL_DEP) | $(VMB_KSRC_STAMP)
 	@$(VMB_TOOL) kernel-plan --name=$* $(VMB_KPLAN_ARGS) -D KMACHINE=$(if $(filter host,$*),$(VMB_KMACHINE),$*) $(VMB_KINPUTS_$*)
 
 vmb_kplans := $(foreach k,$(VMB_KERNELS),$(VMB_KDIR)/$(k)/key.mk)
-# Goals that need no kernel must not plan (planning waits for the extracted
-# source): cleaning, help, distribution, and Automake's own internal goals
-# (config.status runs "make am--depfiles" while configure runs).
+# A tree configured with --disable-bundle builds no kernel, whatever the goal:
+# it never plans one, so it never extracts the source either.
+# In a bundle tree, goals that need no kernel must not plan (planning waits
+# for the extracted source): cleaning, help, distribution, and Automake's own
+# internal goals (config.status runs "make am--depfiles" while configure runs).
 VMB_NO_KERNEL_GOALS := clean distclean mostlyclean maintainer-clean help check-kvm graph-build \
 	am--depfiles am--refresh Makefile config.status config.h config.mk \
 	dist dist-xz dist-all distdir distcheck distcleancheck
+ifeq ($(VMB_BUNDLE),yes)
 ifneq ($(filter-out $(VMB_NO_KERNEL_GOALS),$(or $(MAKECMDGOALS),all)),)
 -include $(vmb_kplans)
+endif
 endif
 VMB_KEYS = $(sort $(foreach k,$(VMB_KERNELS),$(VMB_KEY_$(k))))
 
