@@ -92,6 +92,7 @@ endif
 VMB_SRCARCH = $(if $(filter x86_64 i386 x86,$(VMB_ARCH)),x86,$(VMB_ARCH))
 VMB_KPLAN_ARGS = --dir=$(VMB_KDIR) --source=$(VMB_KERNEL_SOURCE) --arch=$(VMB_ARCH) \
 	--image=$(VMB_KERNEL_IMAGE) --cc=$(VMB_KERNEL_CC) \
+	--store=$(VMB_KSTORE) $(foreach m,$(VMB_KERNEL_STORE_MIRRORS),--mirror=$(m)) \
 	$(foreach d,$(VMB_KCONF_DIRS) $(VMB_KSRC)/arch/$(VMB_SRCARCH)/configs $(VMB_KSRC)/kernel/configs,-I $(d)) \
 	-D KARCH=$(VMB_KARCH) -D KTYPE=$(VMB_KTYPE)
 VMB_KINPUTS_host = $(VMB_HOST_SCC) $(VMB_HOST_KERNEL_FEATURES)
@@ -193,6 +194,13 @@ clean-$(1):
 .PHONY: kernel-$(1) menuconfig-$(1) diffconfig-$(1) clean-$(1)
 endef
 $(foreach k,$(VMB_KERNELS),$(eval $(call vmb_kernel_rules,$(k))))
+
+# Publish this tree's finished kernels into a mirror directory (which a
+# static HTTP server may serve): make kernel-store-publish DIR=/srv/kstore
+kernel-store-publish: kernels
+	@test -n "$(DIR)" || { echo "make kernel-store-publish: say where: DIR=/path/to/mirror" >&2; exit 2; }
+	@$(VMB_TOOL) kernel-publish --store=$(VMB_KSTORE) --to=$(abspath $(DIR)) $(VMB_KEYS)
+.PHONY: kernel-store-publish
 
 kernels: $(foreach k,$(VMB_KERNELS),kernel-$(k))
 ifneq ($(VMB_CCACHE),)
