@@ -2,6 +2,7 @@
 /* vmbundle probe: say what a kernel or image file is, by its content. */
 #include "commands.h"
 #include "fileprobe.h"
+#include "shared/input.h"
 #include "shared/util.h"
 
 #include <getopt.h>
@@ -61,7 +62,10 @@ int cmd_probe(int argc, char **argv)
 		int err = probe_file(argv[i], &r);
 
 		if (err < 0) {
-			vmb_error("%s: cannot read: %s", argv[i], strerror(-err));
+			char *why = input_problem(argv[i], -err);
+
+			vmb_error("%s", why);
+			free(why);
 			rc = 2;
 			continue;
 		}

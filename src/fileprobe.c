@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 #include "fileprobe.h"
 #include "shared/fsutil.h"
+#include "shared/input.h"
 
 #include <elf.h>
 #include <errno.h>
@@ -421,8 +422,7 @@ int probe_fd(int fd, struct probe_result *r)
 	if (fstat(fd, &st) < 0)
 		return -errno;
 	if (!S_ISREG(st.st_mode) && !S_ISBLK(st.st_mode)) {
-		set(r, PROBE_UNKNOWN, S_ISDIR(st.st_mode) ? "directory" : "special",
-		    S_ISDIR(st.st_mode) ? "a directory" : "not a regular file");
+		set(r, PROBE_UNKNOWN, S_ISDIR(st.st_mode) ? "directory" : "special", file_kind(st.st_mode));
 		return 0;
 	}
 	c.size = st.st_size;
@@ -443,9 +443,19 @@ int probe_fd(int fd, struct probe_result *r)
 
 int probe_file(const char *path, struct probe_result *r)
 {
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	int ret;
+	struct stat st;
+	int fd, ret;
 
+	/* Look before opening: a FIFO or character device is described, never
+	 * opened (an open could block, or have effects). */
+	if (stat(path, &st) < 0)
+		return -errno;
+	if (!S_ISREG(st.st_mode) && !S_ISBLK(st.st_mode)) {
+		memset(r, 0, sizeof(*r));
+		set(r, PROBE_UNKNOWN, S_ISDIR(st.st_mode) ? "directory" : "special", file_kind(st.st_mode));
+		return 0;
+	}
+	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
 	if (fd < 0)
 		return -errno;
 	ret = probe_fd(fd, r);

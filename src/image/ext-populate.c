@@ -333,7 +333,7 @@ static int fill_file(struct ctx *c, const struct tree_entry *e, ext2_ino_t ino,
 	errcode_t code;
 	int r;
 
-	f.fd = open(in->src, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+	f.fd = open(in->src, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK);
 	if (f.fd < 0) {
 		*c->err = xasprintf("cannot read '%s': %s", in->src, strerror(errno));
 		return -errno;

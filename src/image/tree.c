@@ -286,7 +286,7 @@ static int read_regular(struct walker *w, int dfd, const char *name, const char 
 			struct tree_inode *in)
 {
 	struct region_count rc = { 0 };
-	int fd = openat(dfd, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY);
+	int fd = openat(dfd, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
 	int r;
 
 	if (fd < 0)
@@ -770,7 +770,7 @@ static int measure_source(struct tree_inode *in, char **err)
 {
 	struct region_count rc = { 0 };
 	struct stat st;
-	int fd = open(in->src, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY);
+	int fd = open(in->src, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
 	int r;
 
 	if (fd < 0 || fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {

@@ -16,6 +16,7 @@
  */
 #include "rootfs/rootfs.h"
 #include "shared/fsutil.h"
+#include "shared/input.h"
 #include "shared/util.h"
 
 #include <errno.h>
@@ -164,11 +165,15 @@ static void elf_init(void)
 /* Open @path as ELF; *e is NULL (and no error) when it is not ELF. */
 static int elf_open(const char *path, int *fd, Elf **e, char **err)
 {
+	struct stat st;
+	char *why = NULL;
+
 	elf_init();
 	*e = NULL;
-	*fd = open(path, O_RDONLY | O_CLOEXEC);
+	*fd = input_open(path, &st, &why);
 	if (*fd < 0) {
-		*err = xasprintf("cannot read '%s': %s", path, strerror(errno));
+		*err = xasprintf("cannot read a program or library: %s", why);
+		free(why);
 		return -1;
 	}
 	*e = elf_begin(*fd, ELF_C_READ_MMAP, NULL);

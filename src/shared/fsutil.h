@@ -9,7 +9,9 @@
 #include <sys/types.h>
 
 /* Read all of @path into a NUL-terminated buffer (binary-safe: *len says how
- * much). Returns 0, or a negative errno. */
+ * much), opened with input_open (never blocks on a FIFO or device). Returns
+ * 0, or a negative errno (-EINVAL: not a regular file); input_read says why
+ * in words. */
 int read_file(const char *path, char **data, size_t *len);
 
 /* Copy @from to @to through a temporary file renamed into place, keeping

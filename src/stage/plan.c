@@ -3,6 +3,7 @@
  * every target named, before anything is written. */
 #include "stage.h"
 #include "fileprobe.h"
+#include "shared/input.h"
 #include "image/tree.h"
 #include "shared/fsutil.h"
 #include "shared/util.h"
@@ -38,20 +39,13 @@ static int count_run(void *ctx, uint64_t off, uint64_t len)
 int staged_file_measure(const struct stage_opts *o, struct staged_file *f, char **err)
 {
 	struct probe_result pr;
-	int fd = open(f->src, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+	char *why = NULL;
+	int fd = input_open(f->src, &f->st, &why);
 	int r;
 
-	if (fd < 0 || fstat(fd, &f->st) < 0) {
-		r = -errno;
-		*err = xasprintf("cannot read '%s' (%s of the guest): %s", f->src, f->role,
-				 strerror(-r));
-		if (fd >= 0)
-			close(fd);
-		return -1;
-	}
-	if (!S_ISREG(f->st.st_mode)) {
-		close(fd);
-		*err = xasprintf("'%s' (%s of the guest) is not a regular file", f->src, f->role);
+	if (fd < 0) {
+		*err = xasprintf("%s (%s of the guest)", why, f->role);
+		free(why);
 		return -1;
 	}
 	f->size = (uint64_t)f->st.st_size;
@@ -132,9 +126,13 @@ static int check_kind(const struct staged_file *f, const struct guest *g, enum p
 {
 	struct probe_result pr;
 
-	if (probe_file(f->src, &pr) < 0) {
-		*err = xasprintf("guest '%s': cannot read its %s '%s': %s", g->name, f->role, f->src,
-				 strerror(errno));
+	int e = probe_file(f->src, &pr);
+
+	if (e < 0) {
+		char *why = input_problem(f->src, -e);
+
+		*err = xasprintf("guest '%s': its %s: %s", g->name, f->role, why);
+		free(why);
 		return -1;
 	}
 	if (pr.cls == want)
