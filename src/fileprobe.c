@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 #include "fileprobe.h"
+#include "probe-check.h"
 #include "shared/fsutil.h"
 #include "shared/input.h"
 
@@ -435,8 +436,10 @@ int probe_fd(int fd, struct probe_result *r)
 		return 0;
 	}
 	for (size_t i = 0; i < sizeof(probes) / sizeof(probes[0]); i++)
-		if (probes[i](&c, r))
+		if (probes[i](&c, r)) {
+			probe_check(fd, S_ISREG(st.st_mode) ? st.st_size : 0, r);
 			return 0;
+		}
 	probe_text_or_data(&c, r);
 	return 0;
 }

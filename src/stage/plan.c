@@ -135,6 +135,11 @@ static int check_kind(const struct staged_file *f, const struct guest *g, enum p
 		free(why);
 		return -1;
 	}
+	if (pr.cls == want && pr.problem[0]) {
+		*err = xasprintf("guest '%s': its %s '%s' is a damaged %s: %s; rebuild or copy it again",
+				 g->name, f->role, f->src, pr.description, pr.problem);
+		return -1;
+	}
 	if (pr.cls == want)
 		return 0;
 	*err = xasprintf("guest '%s': '%s' is not a %s (it holds %s); give %s", g->name, f->src,
@@ -215,11 +220,21 @@ static int plan_disks(const struct stage_opts *o, struct staged_guest *sg, char 
 		char *src = path[0] == '/' ? xstrdup(path) : xasprintf("%s/%s", g->dir, path);
 		const char *base = strrchr(src, '/') ? strrchr(src, '/') + 1 : src;
 		const char *why = guest_name_problem(base);
+		struct probe_result pr;
+		int e = why ? 0 : probe_file(src, &pr);
 
-		if (why || access(src, R_OK) < 0) {
-			*err = xasprintf("%s: disk '%s': %s", g->conf ? g->conf : g->name, src,
-					 why ? "its file name is not a plain name" :
-					 errno == ENOENT ? "does not exist" : strerror(errno));
+		if (why || e < 0) {
+			char *what = why ? xstrdup("its file name is not a plain name") : input_problem(src, -e);
+
+			*err = xasprintf("%s: disk: %s", g->conf ? g->conf : g->name, what);
+			free(what);
+			free(src);
+			return -1;
+		}
+		/* A disk may be raw data; one in a known format must be whole. */
+		if (pr.problem[0]) {
+			*err = xasprintf("%s: disk '%s' is a damaged %s: %s", g->conf ? g->conf : g->name, src,
+					 pr.description, pr.problem);
 			free(src);
 			return -1;
 		}
