@@ -8,6 +8,7 @@
 #include <limits.h>
 #include <stdlib.h>
 #include <sys/stat.h>
+#include <sys/statvfs.h>
 #include <unistd.h>
 
 /* The directory part of @path ("." when it has none), malloc'd. */
@@ -119,6 +120,19 @@ char *output_tmp(const char *path, const char *what, char **err)
 	}
 	close(fd);
 	return tmp;
+}
+
+char *output_space_problem(const char *path)
+{
+	char *dir = dir_part(path), *msg = NULL;
+	struct statvfs vfs;
+
+	/* Less than 1 MiB left: a write of the image's next extent fails. */
+	if (statvfs(dir, &vfs) == 0 && (unsigned long long)vfs.f_bavail * vfs.f_frsize < (1u << 20))
+		msg = xasprintf("No space left on device: the filesystem holding '%s' has %llu KiB free", dir,
+				(unsigned long long)vfs.f_bavail * vfs.f_frsize / 1024);
+	free(dir);
+	return msg;
 }
 
 /* fsync the directory that holds @path: the rename itself must survive. */

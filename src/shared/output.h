@@ -42,6 +42,12 @@ char *output_tmp(const char *path, const char *what, char **err);
  * or the new file. @tmp is removed on failure. Returns 0, or -1 with *err. */
 int output_publish(const char *tmp, const char *path, char **err) _must_check_;
 
+/* After a short or failed write to @path: "No space left on device: the
+ * filesystem holding 'DIR' has N KiB free" when that filesystem is (all
+ * but) full, else NULL. Malloc'd. A library that reports a full disk as
+ * a "short write" then still says what ran out. */
+char *output_space_problem(const char *path);
+
 /* Write @len bytes of @data as the output @path (a stream: in place on a
  * FIFO or character device). Returns 0, or -1 with *err. */
 int output_write_buffer(const char *path, const void *data, size_t len, char **err) _must_check_;
