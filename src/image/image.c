@@ -162,6 +162,7 @@ int image_build(const struct image_handler *h, struct tree *t, const struct imag
 	 * is what gets replaced. */
 	if (output_resolve(o->output, false, &out, err) < 0)
 		return -EEXIST;
+	output_remove_stale_tmps(out.path);
 	if (h->setup)
 		r = h->setup(&j, err);
 	if (r == 0 && !(j.tmp = output_tmp(out.path, "tmp", err)))

@@ -3,9 +3,11 @@
 #include "fsutil.h"
 #include "input.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <sys/stat.h>
 #include <sys/statvfs.h>
@@ -108,10 +110,12 @@ char *output_tmp(const char *path, const char *what, char **err)
 	char *tmp;
 	int fd;
 
+	/* The PID in the name lets a later run remove what a killed one left. */
 	if (slash)
-		tmp = xasprintf("%.*s/.%s.%s-XXXXXX", (int)(slash - path), path, slash + 1, what);
+		tmp = xasprintf("%.*s/.%s.%s-%ld-XXXXXX", (int)(slash - path), path, slash + 1, what,
+				(long)getpid());
 	else
-		tmp = xasprintf(".%s.%s-XXXXXX", path, what);
+		tmp = xasprintf(".%s.%s-%ld-XXXXXX", path, what, (long)getpid());
 	fd = mkostemp(tmp, O_CLOEXEC);
 	if (fd < 0) {
 		*err = xasprintf("cannot write '%s': %s", path, strerror(errno));
@@ -120,6 +124,52 @@ char *output_tmp(const char *path, const char *what, char **err)
 	}
 	close(fd);
 	return tmp;
+}
+
+/* The PID in a temporary name ".BASE.WHAT-PID-XXXXXX" (or one with a
+ * ".SUFFIX" after it, such as a checker's log) after @prefix, or 0. */
+static long tmp_owner(const char *name, size_t prefix)
+{
+	const char *dash = strrchr(name, '-'), *p;
+	char *end;
+	long pid;
+
+	if (!dash || strcspn(dash + 1, ".") != 6 || (size_t)(dash - name) <= prefix)
+		return 0;
+	for (p = dash - 1; p > name + prefix && *p >= '0' && *p <= '9'; p--)
+		;
+	if (*p != '-')
+		return 0;
+	pid = strtol(p + 1, &end, 10);
+	return end == dash && pid > 0 ? pid : 0;
+}
+
+void output_remove_stale_tmps(const char *path)
+{
+	const char *slash = strrchr(path, '/');
+	char *dir = dir_part(path);
+	char *prefix = xasprintf(".%s.", slash ? slash + 1 : path);
+	DIR *d = opendir(dir);
+	struct dirent *de;
+
+	while (d && (de = readdir(d))) {
+		long pid;
+		char *p;
+		struct stat st;
+
+		if (!startswith(de->d_name, prefix) || !(pid = tmp_owner(de->d_name, strlen(prefix))))
+			continue;
+		if (pid == (long)getpid() || kill((pid_t)pid, 0) == 0 || errno != ESRCH)
+			continue; /* ours, or its writer still runs */
+		p = xasprintf("%s/%s", dir, de->d_name);
+		if (lstat(p, &st) == 0 && S_ISREG(st.st_mode))
+			unlink(p);
+		free(p);
+	}
+	if (d)
+		closedir(d);
+	free(prefix);
+	free(dir);
 }
 
 char *output_space_problem(const char *path)

@@ -32,10 +32,15 @@ struct output_target {
  * one; choose another name"). */
 int output_resolve(const char *path, bool stream, struct output_target *t, char **err) _must_check_;
 
-/* A new, empty "<dir>/.<base>.<what>-XXXXXX" beside @path (its resolved
+/* A new, empty "<dir>/.<base>.<what>-PID-XXXXXX" beside @path (its resolved
  * target), mode 0600 until published. Returns the malloc'd name, or NULL
  * with *err. */
 char *output_tmp(const char *path, const char *what, char **err);
+
+/* Remove the temporary files output_tmp made beside @path for runs that
+ * are no longer running (killed, or the machine went down): a rerun after
+ * an interruption leaves nothing behind. */
+void output_remove_stale_tmps(const char *path);
 
 /* Make @tmp the file @path: fsync it, give it 0644 minus the umask, rename
  * it over @path and fsync the directory, so a crash leaves either the old
