@@ -38,17 +38,6 @@ void elf_needs_free(struct elf_needs *n)
 	memset(n, 0, sizeof(*n));
 }
 
-static char *dir_of(const char *path)
-{
-	const char *slash = strrchr(path, '/');
-
-	if (!slash)
-		return xstrdup(".");
-	if (slash == path)
-		return xstrdup("/");
-	return xstrndup(path, (size_t)(slash - path));
-}
-
 /* Split a colon list, expanding $ORIGIN / ${ORIGIN} to @origin. */
 static void add_search_list(struct elf_needs *n, const char *list, const char *origin)
 {
@@ -109,7 +98,7 @@ static int read_dynamic(Elf *e, const char *path, struct elf_needs *n, char **er
 	}
 	/* ld.so ignores DT_RPATH when DT_RUNPATH is present. */
 	if (runpath || rpath) {
-		char *origin = dir_of(path);
+		char *origin = path_dir(path);
 
 		add_search_list(n, runpath ? runpath : rpath, origin);
 		free(origin);

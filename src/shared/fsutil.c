@@ -181,6 +181,17 @@ int mkdir_p(const char *path, unsigned mode)
 	return r;
 }
 
+char *path_dir(const char *path)
+{
+	const char *slash = strrchr(path, '/');
+
+	if (!slash)
+		return xstrdup(".");
+	if (slash == path)
+		return xstrdup("/");
+	return xstrndup(path, (size_t)(slash - path));
+}
+
 const char *path_below(const char *path, const char *root)
 {
 	size_t n = strlen(root);

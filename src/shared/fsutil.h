@@ -29,6 +29,10 @@ ssize_t pread_full(int fd, void *buf, size_t len, off_t off) _must_check_;
  * @path is not an error. Returns 0, or a negative errno. */
 int remove_tree(const char *path) _must_check_;
 
+/* The directory part of @path, malloc'd: "." when it has none, "/" for
+ * "/name". */
+char *path_dir(const char *path);
+
 /* The part of @path below directory @root ("a/b" for "/r/a/b" under "/r"),
  * or NULL when @path is not below it. */
 const char *path_below(const char *path, const char *root);

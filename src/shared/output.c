@@ -13,18 +13,6 @@
 #include <sys/statvfs.h>
 #include <unistd.h>
 
-/* The directory part of @path ("." when it has none), malloc'd. */
-static char *dir_part(const char *path)
-{
-	const char *slash = strrchr(path, '/');
-
-	if (!slash)
-		return xstrdup(".");
-	if (slash == path)
-		return xstrdup("/");
-	return xstrndup(path, (size_t)(slash - path));
-}
-
 /* Follow @path's symlinks (relative targets from the link's directory).
  * Returns the final path, malloc'd, with *st its lstat (st_mode 0 when it
  * does not exist), or NULL with errno ELOOP or another lstat error. */
@@ -56,7 +44,7 @@ static char *follow_links(const char *path, struct stat *st)
 		if (target[0] == '/') {
 			next = xstrdup(target);
 		} else {
-			char *dir = dir_part(cur);
+			char *dir = path_dir(cur);
 
 			next = xasprintf("%s/%s", dir, target);
 			free(dir);
@@ -147,7 +135,7 @@ static long tmp_owner(const char *name, size_t prefix)
 void output_remove_stale_tmps(const char *path)
 {
 	const char *slash = strrchr(path, '/');
-	char *dir = dir_part(path);
+	char *dir = path_dir(path);
 	char *prefix = xasprintf(".%s.", slash ? slash + 1 : path);
 	DIR *d = opendir(dir);
 	struct dirent *de;
@@ -174,7 +162,7 @@ void output_remove_stale_tmps(const char *path)
 
 char *output_space_problem(const char *path)
 {
-	char *dir = dir_part(path), *msg = NULL;
+	char *dir = path_dir(path), *msg = NULL;
 	struct statvfs vfs;
 
 	/* Less than 1 MiB left: a write of the image's next extent fails. */
@@ -188,7 +176,7 @@ char *output_space_problem(const char *path)
 /* fsync the directory that holds @path: the rename itself must survive. */
 static int sync_dir_of(const char *path)
 {
-	char *dir = dir_part(path);
+	char *dir = path_dir(path);
 	int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC), r = 0;
 
 	free(dir);

@@ -25,13 +25,6 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-static char *dir_of(const char *path)
-{
-	const char *slash = strrchr(path, '/');
-
-	return slash ? xstrndup(path, (size_t)(slash - path)) : xstrdup(".");
-}
-
 static const char *base_of(const char *path)
 {
 	const char *slash = strrchr(path, '/');
@@ -41,7 +34,7 @@ static const char *base_of(const char *path)
 
 void stage_remove_stale_tmps(const char *output)
 {
-	char *dir = dir_of(output);
+	char *dir = path_dir(output);
 	char *ours = xasprintf(".%s.", base_of(output));        /* .BASE.staging */
 	char *nested = xasprintf("..%s.staging.", base_of(output)); /* image_build's temps of it */
 	DIR *d = opendir(dir);
@@ -169,7 +162,7 @@ static int build_one(const struct stage_plan *p, struct tree *t, const char *for
 {
 	const struct stage_opts *o = p->o;
 	const struct image_handler *h = image_handler_find(format);
-	char *dir = dir_of(output);
+	char *dir = path_dir(output);
 	char *name = xasprintf("%s-%s.rootfs", o->carrier, o->board);
 	struct image_opts io = {
 		.name = name, .size = o->size, .extra = o->extra, .epoch = o->epoch,
