@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 #include "tree.h"
+#include "shared/input.h"
 #include "shared/util.h"
 
 #include <dirent.h>
@@ -438,9 +439,12 @@ int tree_load(const char *dir, struct tree *t, char **err)
 	fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (fd < 0) {
 		r = -errno;
-		if (r == -ENOENT)
-			*err = xasprintf("root filesystem tree '%s' does not exist", dir);
-		else if (r == -ENOTDIR)
+		if (r == -ENOENT || r == -ELOOP) {
+			char *why = input_problem(dir, -r); /* "does not exist" only when so */
+
+			*err = xasprintf("root filesystem tree %s", why);
+			free(why);
+		} else if (r == -ENOTDIR)
 			*err = xasprintf("root filesystem tree '%s' is not a directory", dir);
 		else
 			*err = xasprintf("cannot open root filesystem tree '%s': %s", dir, strerror(-r));

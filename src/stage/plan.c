@@ -161,10 +161,12 @@ static int plan_kernel(const struct stage_opts *o, struct staged_guest *sg, char
 	const char *file_name = "bzImage";
 
 	if (access(src, R_OK) < 0) {
-		*err = xasprintf("guest '%s': kernel '%s' %s; %s", g->name, src,
-				 errno == ENOENT ? "does not exist" : strerror(errno),
+		char *why = input_problem(src, errno);
+
+		*err = xasprintf("guest '%s': kernel %s; %s", g->name, why,
 				 g->kernel == GUEST_KERNEL_FILE ? "fix 'kernel =' in its declaration" :
 				 "build it first (make kernels)");
+		free(why);
 		free(src);
 		return -1;
 	}
@@ -191,10 +193,12 @@ static int plan_rootfs(const struct stage_opts *o, struct staged_guest *sg, char
 	char *name;
 
 	if (access(src, R_OK) < 0) {
-		*err = xasprintf("guest '%s': root filesystem image '%s' %s; %s", g->name, src,
-				 errno == ENOENT ? "does not exist" : strerror(errno),
+		char *why = input_problem(src, errno);
+
+		*err = xasprintf("guest '%s': root filesystem image %s; %s", g->name, why,
 				 g->image_path ? "give an existing image" :
 				 "build it first (make rootfs)");
+		free(why);
 		free(src);
 		return -1;
 	}
