@@ -2,6 +2,7 @@
 /* vmbundle probe: say what a kernel or image file is, by its content. */
 #include "commands.h"
 #include "fileprobe.h"
+#include "shared/input.h"
 #include "shared/util.h"
 
 #include <getopt.h>
@@ -13,7 +14,10 @@ static void usage(FILE *f)
 	fputs("usage: vmbundle probe [--expect=kernel|rootfs] [--shell] FILE...\n"
 	      "Identify guest kernels and root filesystem images by content.\n"
 	      "  --expect=CLASS  exit 1 unless every FILE is of CLASS\n"
-	      "  --shell         print probe_class=, probe_format=, probe_description= for eval\n",
+	      "  --shell         print probe_class=, probe_format=, probe_description=,\n"
+	      "                  probe_problem= (empty, or what is wrong with the file) for eval\n"
+	      "Exit status: 0, 1 when a FILE is damaged or not of --expect's CLASS, 2 when a\n"
+	      "FILE cannot be read.\n",
 	      f);
 }
 
@@ -61,7 +65,10 @@ int cmd_probe(int argc, char **argv)
 		int err = probe_file(argv[i], &r);
 
 		if (err < 0) {
-			vmb_error("%s: cannot read: %s", argv[i], strerror(-err));
+			char *why = input_problem(argv[i], -err);
+
+			vmb_error("%s", why);
+			free(why);
 			rc = 2;
 			continue;
 		}
@@ -70,9 +77,17 @@ int cmd_probe(int argc, char **argv)
 			fputs_shell_quoted(r.format, stdout);
 			fputs(" probe_description=", stdout);
 			fputs_shell_quoted(r.description, stdout);
+			fputs(" probe_problem=", stdout);
+			fputs_shell_quoted(r.problem, stdout);
 			putchar('\n');
 		} else {
 			printf("%s: %s %s: %s\n", argv[i], probe_class_name(r.cls), r.format, r.description);
+		}
+		/* A damaged file is what it claims to be, but unusable: with
+		 * --shell configure reads probe_problem and says so itself. */
+		if (r.problem[0] && !shell) {
+			vmb_error("%s: %s, but %s", argv[i], r.description, r.problem);
+			rc = rc ? rc : 1;
 		}
 		if (expect != PROBE_UNKNOWN && r.cls != expect && rc == 0)
 			rc = 1;

@@ -34,7 +34,7 @@ static void print_tail(const char *path, unsigned n, FILE *f)
 	char buf[65536];
 	ssize_t len;
 	off_t size;
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
 
 	if (fd < 0)
 		return;

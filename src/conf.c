@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 #include "conf.h"
+#include "shared/input.h"
 #include "shared/util.h"
 
 #include <ctype.h>
@@ -250,49 +251,24 @@ out:
 	return r;
 }
 
+/* A declaration is a few lines; anything this big is not one. */
+#define CONF_MAX_FILE (16u * 1024 * 1024)
+
 int conf_parse_file(const char *path, const struct conf_schema *schema, struct conf *out,
 		    char **errmsg)
 {
-	FILE *f = fopen(path, "re");
-	char *buf = NULL;
-	size_t len = 0, cap = 0;
+	char *buf = NULL, *why = NULL;
+	size_t len = 0;
 	int r;
 
 	memset(out, 0, sizeof(*out));
-	if (!f) {
-		int e = errno;
-
-		*errmsg = xasprintf("%s: cannot read: %s", path, strerror(e));
-		return -e;
-	}
-	for (;;) {
-		size_t n;
-
-		if (cap - len < 65536) {
-			cap = cap ? cap * 2 : 65536;
-			if (cap > 16u * 1024 * 1024) {
-				fclose(f);
-				free(buf);
-				*errmsg = xasprintf("%s: larger than 16 MiB: this is not a declaration", path);
-				return -EFBIG;
-			}
-			buf = xrealloc(buf, cap);
-		}
-		n = fread(buf + len, 1, cap - len, f);
-		len += n;
-		if (n == 0)
-			break;
-	}
-	if (ferror(f)) {
+	if (input_read(path, CONF_MAX_FILE, &buf, &len, &why) < 0) {
 		int e = errno ? errno : EIO;
 
-		fclose(f);
-		free(buf);
-		*errmsg = xasprintf("%s: read error: %s", path, strerror(e));
+		*errmsg = why;
 		return -e;
 	}
-	fclose(f);
-	r = conf_parse_buffer(path, buf ? buf : "", len, schema, out, errmsg);
+	r = conf_parse_buffer(path, buf, len, schema, out, errmsg);
 	free(buf);
 	return r;
 }

@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 #include "fileprobe.h"
+#include "probe-check.h"
 #include "shared/fsutil.h"
+#include "shared/input.h"
 
 #include <elf.h>
 #include <errno.h>
@@ -421,8 +423,7 @@ int probe_fd(int fd, struct probe_result *r)
 	if (fstat(fd, &st) < 0)
 		return -errno;
 	if (!S_ISREG(st.st_mode) && !S_ISBLK(st.st_mode)) {
-		set(r, PROBE_UNKNOWN, S_ISDIR(st.st_mode) ? "directory" : "special",
-		    S_ISDIR(st.st_mode) ? "a directory" : "not a regular file");
+		set(r, PROBE_UNKNOWN, S_ISDIR(st.st_mode) ? "directory" : "special", file_kind(st.st_mode));
 		return 0;
 	}
 	c.size = st.st_size;
@@ -435,17 +436,29 @@ int probe_fd(int fd, struct probe_result *r)
 		return 0;
 	}
 	for (size_t i = 0; i < sizeof(probes) / sizeof(probes[0]); i++)
-		if (probes[i](&c, r))
+		if (probes[i](&c, r)) {
+			probe_check(fd, S_ISREG(st.st_mode) ? st.st_size : 0, r);
 			return 0;
+		}
 	probe_text_or_data(&c, r);
 	return 0;
 }
 
 int probe_file(const char *path, struct probe_result *r)
 {
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	int ret;
+	struct stat st;
+	int fd, ret;
 
+	/* Look before opening: a FIFO or character device is described, never
+	 * opened (an open could block, or have effects). */
+	if (stat(path, &st) < 0)
+		return -errno;
+	if (!S_ISREG(st.st_mode) && !S_ISBLK(st.st_mode)) {
+		memset(r, 0, sizeof(*r));
+		set(r, PROBE_UNKNOWN, S_ISDIR(st.st_mode) ? "directory" : "special", file_kind(st.st_mode));
+		return 0;
+	}
+	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
 	if (fd < 0)
 		return -errno;
 	ret = probe_fd(fd, r);

@@ -23,6 +23,9 @@ struct probe_result {
 	char format[16];
 	/* Human description, e.g. "x86 bzImage (Linux 6.1.192)". */
 	char description[160];
+	/* Empty, or what is wrong with a file of this format (probe-check.h):
+	 * "truncated: the superblock says 4194304 bytes, the file has 1048576". */
+	char problem[192];
 };
 
 /* Probe the file at @path. Returns 0 with @r filled in (r->cls may be

@@ -13,6 +13,7 @@
  */
 #include "ext.h"
 #include "shared/fsutil.h"
+#include "shared/output.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -54,7 +55,13 @@ char *ext_error(errcode_t code, const char *fmt, ...)
 
 static int fail(struct ctx *c, errcode_t code, const struct tree_entry *e, const char *doing)
 {
-	if (code == EXT2_ET_BLOCK_ALLOC_FAIL || code == EXT2_ET_INODE_ALLOC_FAIL)
+	char *full = code == EXT2_ET_SHORT_WRITE ? output_space_problem(c->j->tmp) : NULL;
+
+	if (full) {
+		*c->err = xasprintf("%s, while %s '%s' in the image; free some space or write the image "
+				    "elsewhere", full, doing, e->path);
+		free(full);
+	} else if (code == EXT2_ET_BLOCK_ALLOC_FAIL || code == EXT2_ET_INODE_ALLOC_FAIL)
 		*c->err = ext_error(code, "while %s '%s': the filesystem is full although its size "
 				    "was checked first; this is a bug, please report it", doing,
 				    e->path);
@@ -333,7 +340,7 @@ static int fill_file(struct ctx *c, const struct tree_entry *e, ext2_ino_t ino,
 	errcode_t code;
 	int r;
 
-	f.fd = open(in->src, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+	f.fd = open(in->src, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK);
 	if (f.fd < 0) {
 		*c->err = xasprintf("cannot read '%s': %s", in->src, strerror(errno));
 		return -errno;
@@ -484,7 +491,12 @@ int ext_populate(struct image_job *j, const struct ext_kind *k, ext2_filsys fs, 
 	}
 	code = ext2fs_close_free(&fs);
 	if (code) {
-		*err = ext_error(code, "while writing the filesystem's metadata to '%s'", j->tmp);
+		char *full = output_space_problem(j->tmp);
+
+		*err = full ? xasprintf("%s, while writing the filesystem's metadata to '%s'; free some "
+					"space or write the image elsewhere", full, j->tmp)
+			    : ext_error(code, "while writing the filesystem's metadata to '%s'", j->tmp);
+		free(full);
 		if (fs)
 			ext2fs_free(fs);
 		return -EIO;

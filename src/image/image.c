@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 #include "image.h"
+#include "shared/output.h"
 #include "shared/util.h"
 
 #include <errno.h>
@@ -120,33 +121,9 @@ void image_derive_uuid(const char *purpose, const char *name, uint64_t epoch, ch
 		 u[13], u[14], u[15]);
 }
 
-/* "<dir>/.<base>.<what>-XXXXXX", created empty. */
-static char *make_tmp(const char *output, const char *what, char **err)
-{
-	const char *slash = strrchr(output, '/');
-	char *path;
-	int fd;
-
-	if (slash)
-		path = xasprintf("%.*s/.%s.%s-XXXXXX", (int)(slash - output), output, slash + 1, what);
-	else
-		path = xasprintf(".%s.%s-XXXXXX", output, what);
-	fd = mkostemp(path, O_CLOEXEC);
-	if (fd < 0) {
-		int e = errno;
-
-		*err = xasprintf("cannot create a temporary file next to '%s': %s", output,
-				 strerror(e));
-		free(path);
-		return NULL;
-	}
-	close(fd);
-	return path;
-}
-
 char *image_sibling_tmp(const struct image_job *j, const char *what, char **err)
 {
-	return make_tmp(j->opts->output, what, err);
+	return output_tmp(j->opts->output, what, err);
 }
 
 int image_generate_into(const struct image_handler *h, const struct image_job *outer,
@@ -167,20 +144,6 @@ int image_generate_into(const struct image_handler *h, const struct image_job *o
 	return r;
 }
 
-/* mkstemp files are 0600; images are ordinary outputs: 0644 minus umask. */
-static int publish(const char *tmp, const char *output, char **err)
-{
-	mode_t mask = umask(0);
-
-	umask(mask);
-	if (chmod(tmp, 0644 & ~mask) < 0 || rename(tmp, output) < 0) {
-		*err = xasprintf("cannot move the finished image to '%s': %s", output,
-				 strerror(errno));
-		return -1;
-	}
-	return 0;
-}
-
 int image_build(const struct image_handler *h, struct tree *t, const struct image_opts *o,
 		char **err)
 {
@@ -191,32 +154,28 @@ int image_build(const struct image_handler *h, struct tree *t, const struct imag
 		.tree = t,
 		.name = o->name ? o->name : slash ? slash + 1 : o->output,
 	};
-	struct stat st;
+	struct output_target out;
 	int r = 0;
 
-	if (stat(o->output, &st) == 0 && S_ISDIR(st.st_mode)) {
-		*err = xasprintf("output '%s' is a directory; give the image's file name", o->output);
-		return -EISDIR;
-	}
-	/* The finished image is renamed over the output: never over a device
-	 * (think /dev/null as root), a fifo or a symlink. */
-	if (lstat(o->output, &st) == 0 && !S_ISREG(st.st_mode)) {
-		*err = xasprintf("output '%s' exists and is not a regular file; the image would "
-				 "replace it: remove it or choose another name", o->output);
+	/* The output rules (shared/output.h): an image needs seeks and a size,
+	 * so a FIFO or device is refused, never replaced; a symlink's target
+	 * is what gets replaced. */
+	if (output_resolve(o->output, false, &out, err) < 0)
 		return -EEXIST;
-	}
+	output_remove_stale_tmps(out.path);
 	if (h->setup)
 		r = h->setup(&j, err);
-	if (r < 0)
-		return r;
-	j.tmp = make_tmp(o->output, "tmp", err);
-	if (!j.tmp)
-		return -EIO;
-	r = h->generate(&j, err);
+	if (r == 0 && !(j.tmp = output_tmp(out.path, "tmp", err)))
+		r = -EIO;
 	if (r == 0)
-		r = publish(j.tmp, o->output, err);
-	if (r < 0)
+		r = h->generate(&j, err);
+	if (r == 0)
+		r = image_verify(h->type, j.tmp, err) < 0 ? -EIO : 0;
+	if (r == 0)
+		r = output_publish(j.tmp, out.path, err) < 0 ? -EIO : 0;
+	else if (j.tmp)
 		unlink(j.tmp);
 	free(j.tmp);
+	free(out.path);
 	return r;
 }

@@ -70,6 +70,11 @@ int image_build(const struct image_handler *h, struct tree *t, const struct imag
 
 /* A new empty temporary file next to j->opts->output ("<dir>/.<base>.<what>-XXXXXX"),
  * for formats built from another image. Caller unlinks and frees. */
+/* Check the finished image at @path of format @type with its own format's
+ * tool (e2fsck -fn, qemu-img check, gzip -t, bzip2 -t; a cpio archive is
+ * walked to its trailer). Returns 0, or -1 with *err. */
+int image_verify(const char *type, const char *path, char **err) _must_check_;
+
 char *image_sibling_tmp(const struct image_job *j, const char *what, char **err);
 
 /* Run a nested handler (e.g. ext2 inside ext2.gz) into @path, an existing

@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 #include "permtab.h"
+#include "shared/input.h"
 #include "shared/util.h"
 
 #include <errno.h>
@@ -221,33 +222,16 @@ int permtab_parse_buffer(const char *name, const char *buf, size_t len, struct p
 
 int permtab_parse_file(const char *path, struct permtab *t, char **err)
 {
-	FILE *f = fopen(path, "re");
-	char *buf = NULL;
-	size_t len = 0, cap = 0, got;
+	char *buf = NULL, *why = NULL;
+	size_t len = 0;
 	int r;
 
-	if (!f) {
-		r = -errno;
-		*err = xasprintf("cannot read permissions table '%s': %s", path, strerror(-r));
+	if (input_read(path, 0, &buf, &len, &why) < 0) {
+		r = errno ? -errno : -EIO;
+		*err = xasprintf("cannot read permissions table: %s", why);
+		free(why);
 		return r;
 	}
-	do {
-		if (cap - len < 4096) {
-			cap = cap ? cap * 2 : 8192;
-			buf = xrealloc(buf, cap);
-		}
-		got = fread(buf + len, 1, cap - len, f);
-		len += got;
-	} while (got > 0);
-	if (ferror(f)) {
-		r = -errno;
-		*err = xasprintf("cannot read permissions table '%s': %s", path,
-				 strerror(-r ? -r : EIO));
-		fclose(f);
-		free(buf);
-		return r ? r : -EIO;
-	}
-	fclose(f);
 	r = permtab_parse_buffer(path, buf, len, t, err);
 	free(buf);
 	return r;

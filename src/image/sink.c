@@ -174,7 +174,7 @@ int sink_copy_file(struct sink *s, const char *src, uint64_t size, bool runs_onl
 	struct copy_job c = { .s = s, .runs_only = runs_only, .err = err };
 	int r;
 
-	c.fd = open(src, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+	c.fd = open(src, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK);
 	if (c.fd < 0) {
 		r = -errno;
 		*err = xasprintf("cannot read '%s': %s", src, strerror(-r));

@@ -184,7 +184,7 @@ static int sparse_file(struct tar_state *t, const struct tree_entry *e, const ch
 	size_t maplen;
 	int fd, r;
 
-	fd = open(in->src, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+	fd = open(in->src, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK);
 	if (fd < 0) {
 		*t->err = xasprintf("cannot read '%s': %s", in->src, strerror(errno));
 		return -EIO;

@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 #include "tree.h"
+#include "shared/input.h"
 #include "shared/util.h"
 
 #include <dirent.h>
@@ -286,7 +287,7 @@ static int read_regular(struct walker *w, int dfd, const char *name, const char 
 			struct tree_inode *in)
 {
 	struct region_count rc = { 0 };
-	int fd = openat(dfd, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY);
+	int fd = openat(dfd, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
 	int r;
 
 	if (fd < 0)
@@ -438,9 +439,12 @@ int tree_load(const char *dir, struct tree *t, char **err)
 	fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (fd < 0) {
 		r = -errno;
-		if (r == -ENOENT)
-			*err = xasprintf("root filesystem tree '%s' does not exist", dir);
-		else if (r == -ENOTDIR)
+		if (r == -ENOENT || r == -ELOOP) {
+			char *why = input_problem(dir, -r); /* "does not exist" only when so */
+
+			*err = xasprintf("root filesystem tree %s", why);
+			free(why);
+		} else if (r == -ENOTDIR)
 			*err = xasprintf("root filesystem tree '%s' is not a directory", dir);
 		else
 			*err = xasprintf("cannot open root filesystem tree '%s': %s", dir, strerror(-r));
@@ -770,7 +774,7 @@ static int measure_source(struct tree_inode *in, char **err)
 {
 	struct region_count rc = { 0 };
 	struct stat st;
-	int fd = open(in->src, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY);
+	int fd = open(in->src, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
 	int r;
 
 	if (fd < 0 || fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 #include "guest.h"
 #include "conf.h"
+#include "shared/input.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -174,7 +175,14 @@ static int open_file(const char *path, const char *what, const struct guest *g, 
 {
 	struct stat st;
 
-	*fd = open(path, O_RDONLY | O_CLOEXEC);
+	/* Look first: a FIFO or character device there must not block us. */
+	if (stat(path, &st) == 0 && !S_ISREG(st.st_mode) && !S_ISBLK(st.st_mode)) {
+		*fd = -1;
+		*err = xasprintf("%s: guest %s's %s '%s' is %s, not a file", g->conf_path, g->name, what,
+				 path, file_kind(st.st_mode));
+		return -1;
+	}
+	*fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
 	if (*fd < 0 || fstat(*fd, &st) < 0) {
 		*err = xasprintf("%s: guest %s's %s '%s' cannot be read: %s (restage the guest or fix the path)",
 				 g->conf_path, g->name, what, path, strerror(errno));

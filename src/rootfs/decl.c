@@ -10,6 +10,7 @@
  */
 #include "conf.h"
 #include "rootfs/rootfs.h"
+#include "shared/fsutil.h"
 #include "shared/util.h"
 
 #include <errno.h>
@@ -82,13 +83,6 @@ void rootfs_add_dep(struct rootfs_plan *p, const char *path)
 {
 	if (!strlist_has(p->deps, p->ndeps, path))
 		strlist_push(&p->deps, &p->ndeps, path);
-}
-
-static char *dir_of(const char *path)
-{
-	const char *slash = strrchr(path, '/');
-
-	return slash ? xstrndup(path, (size_t)(slash - path)) : xstrdup(".");
 }
 
 /* The physical line of @path, at or after @from, where @text stands as a
@@ -254,7 +248,7 @@ static void add_content(struct rootfs_plan *p, const struct conf *c, const char 
 static int load_decl(struct rootfs_plan *p, const struct rootfs_search *s, const char *path,
 		     const char *kind, char **err)
 {
-	char *dir = dir_of(path);
+	char *dir = path_dir(path);
 	struct conf c;
 	int r = -1;
 
@@ -348,7 +342,7 @@ int rootfs_load_board(struct rootfs_plan *p, const char *board_conf, char **err)
 	rootfs_add_dep(p, board_conf);
 	if (parse(board_conf, "board", &c, err) < 0)
 		return -1;
-	dir = dir_of(board_conf);
+	dir = path_dir(board_conf);
 	add_key(p, &p->packages, &c, "packages", dir, " \t");
 	conf_free(&c);
 	r = add_dir_companions(p, dir, err);
@@ -375,7 +369,7 @@ int rootfs_load_guest(struct rootfs_plan *p, const struct rootfs_search *s, cons
 {
 	char *base = xstrndup(guest_conf, endswith(guest_conf, ".conf") ? strlen(guest_conf) - 5
 									 : strlen(guest_conf));
-	char *dir = dir_of(guest_conf), *ov, *perm;
+	char *dir = path_dir(guest_conf), *ov, *perm;
 	const struct conf_entry *h;
 	struct conf c;
 	int r = -1;

@@ -16,6 +16,7 @@
  */
 #include "rootfs/rootfs.h"
 #include "shared/fsutil.h"
+#include "shared/input.h"
 #include "shared/util.h"
 
 #include <errno.h>
@@ -35,17 +36,6 @@ void elf_needs_free(struct elf_needs *n)
 	strlist_free(n->needed, n->nneeded);
 	strlist_free(n->runpath, n->nrunpath);
 	memset(n, 0, sizeof(*n));
-}
-
-static char *dir_of(const char *path)
-{
-	const char *slash = strrchr(path, '/');
-
-	if (!slash)
-		return xstrdup(".");
-	if (slash == path)
-		return xstrdup("/");
-	return xstrndup(path, (size_t)(slash - path));
 }
 
 /* Split a colon list, expanding $ORIGIN / ${ORIGIN} to @origin. */
@@ -108,7 +98,7 @@ static int read_dynamic(Elf *e, const char *path, struct elf_needs *n, char **er
 	}
 	/* ld.so ignores DT_RPATH when DT_RUNPATH is present. */
 	if (runpath || rpath) {
-		char *origin = dir_of(path);
+		char *origin = path_dir(path);
 
 		add_search_list(n, runpath ? runpath : rpath, origin);
 		free(origin);
@@ -164,11 +154,15 @@ static void elf_init(void)
 /* Open @path as ELF; *e is NULL (and no error) when it is not ELF. */
 static int elf_open(const char *path, int *fd, Elf **e, char **err)
 {
+	struct stat st;
+	char *why = NULL;
+
 	elf_init();
 	*e = NULL;
-	*fd = open(path, O_RDONLY | O_CLOEXEC);
+	*fd = input_open(path, &st, &why);
 	if (*fd < 0) {
-		*err = xasprintf("cannot read '%s': %s", path, strerror(errno));
+		*err = xasprintf("cannot read a program or library: %s", why);
+		free(why);
 		return -1;
 	}
 	*e = elf_begin(*fd, ELF_C_READ_MMAP, NULL);

@@ -10,6 +10,7 @@
 #include "image/tree.h"
 #include "rootfs/rootfs.h"
 #include "shared/fsutil.h"
+#include "shared/input.h"
 #include "shared/util.h"
 
 #include <dirent.h>
@@ -115,15 +116,17 @@ static int copy_dir(const struct rootfs_importer *im, const char *src, const cha
 int overlay_apply(const struct rootfs_importer *im, const char *dir, char **err)
 {
 	struct stat st;
-	const char *why = NULL;
 
-	if (stat(dir, &st) < 0)
-		why = errno == ENOENT ? "does not exist" : strerror(errno);
-	else if (!S_ISDIR(st.st_mode))
-		why = "is not a directory";
-	if (why) {
-		*err = xasprintf("overlay '%s' %s; create it or remove it from the configuration",
-				 dir, why);
+	if (stat(dir, &st) < 0) {
+		char *problem = input_problem(dir, errno); /* "does not exist" only when so */
+
+		*err = xasprintf("overlay %s; create it or remove it from the configuration", problem);
+		free(problem);
+		return -1;
+	}
+	if (!S_ISDIR(st.st_mode)) {
+		*err = xasprintf("overlay '%s' is %s, not a directory; create it or remove it from the "
+				 "configuration", dir, file_kind(st.st_mode));
 		return -1;
 	}
 	return copy_dir(im, dir, "/", 0, err);

@@ -7,6 +7,7 @@
  * bytes, none: "allocated" is what the archive holds for each name).
  */
 #include "sbom/sbom.h"
+#include "shared/input.h"
 #include "shared/util.h"
 
 #include <errno.h>
@@ -78,15 +79,14 @@ static bool parse_header(const char *h, struct newc *c)
 /* "./usr/bin/x", "usr/bin/x" and "/usr/bin/x" all name /usr/bin/x. */
 int img_read_cpio(const char *path, long offset, struct img_listing *l, char **err)
 {
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	struct stat st;
+	int fd = input_open(path, &st, err);
 	gzFile z;
 	int rc = -1;
 	size_t first_new = l->n;
 
-	if (fd < 0) {
-		*err = xasprintf("cannot read '%s': %s", path, strerror(errno));
+	if (fd < 0)
 		return -1;
-	}
 	if (offset && lseek(fd, offset, SEEK_SET) != offset) {
 		*err = xasprintf("%s: shorter than its %ld-byte header", path, offset);
 		close(fd);

@@ -1,7 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 #include "scc/resolve.h"
+#include "shared/input.h"
 #include "shared/util.h"
 
+#include <errno.h>
 #include <limits.h>
 #include <stdbool.h>
 #include <stdlib.h>
@@ -90,6 +92,25 @@ static void add_searched(char **searched, const char *dir)
 	*searched = s;
 }
 
+/* Why the absolute @name was not found: when something is there (a FIFO,
+ * a dangling symlink, a loop), say what, rather than "cannot find" alone. */
+static void not_found_absolute(char **searched, const char *name)
+{
+	struct stat st;
+	char *why;
+
+	if (lstat(name, &st) < 0) {
+		add_searched(searched, "(an absolute name is only looked up as itself)");
+		return;
+	}
+	if (stat(name, &st) < 0)
+		why = input_problem(name, errno);
+	else
+		why = xasprintf("'%s' is %s, not a regular file", name, file_kind(st.st_mode));
+	add_searched(searched, why);
+	free(why);
+}
+
 char *resolve_name(const struct resolve_dirs *d, enum resolve_kind kind, const char *name,
 		   const char *includer_dir, char **searched)
 {
@@ -101,7 +122,7 @@ char *resolve_name(const struct resolve_dirs *d, enum resolve_kind kind, const c
 	if (name[0] == '/') {
 		r = kind == RESOLVE_FILE ? try_exact(NULL, name) : try_candidates(NULL, name);
 		if (!r)
-			add_searched(searched, "(an absolute name is only looked up as itself)");
+			not_found_absolute(searched, name);
 		return r;
 	}
 	if (kind == RESOLVE_FILE && includer_dir) {

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 #include "scc/textfile.h"
 #include "scc/vec.h"
+#include "shared/input.h"
 #include "shared/util.h"
 
 #include <errno.h>
@@ -11,49 +12,7 @@
 
 int text_read(const char *path, char **buf, size_t *len, char **err)
 {
-	struct stat st;
-	char *data;
-	size_t got = 0;
-	int fd;
-
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0) {
-		*err = xasprintf("cannot read '%s': %s", path, strerror(errno));
-		return -1;
-	}
-	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
-		*err = xasprintf("cannot read '%s': not a regular file", path);
-		close(fd);
-		return -1;
-	}
-	if ((unsigned long long)st.st_size > TEXT_MAX_FILE) {
-		*err = xasprintf("cannot read '%s': %lld bytes is too big for a kernel description "
-				 "or fragment (the limit is %u MiB)",
-				 path, (long long)st.st_size, TEXT_MAX_FILE >> 20);
-		close(fd);
-		return -1;
-	}
-	data = xmalloc((size_t)st.st_size + 1);
-	while (got < (size_t)st.st_size) {
-		ssize_t r = read(fd, data + got, (size_t)st.st_size - got);
-
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r < 0) {
-			*err = xasprintf("cannot read '%s': %s", path, strerror(errno));
-			free(data);
-			close(fd);
-			return -1;
-		}
-		if (r == 0)
-			break; /* the file shrank while we read it: take what is there */
-		got += (size_t)r;
-	}
-	close(fd);
-	data[got] = '\0';
-	*buf = data;
-	*len = got;
-	return 0;
+	return input_read(path, TEXT_MAX_FILE, buf, len, err) < 0 ? -1 : 0;
 }
 
 void text_lines_free(struct text_lines *l)

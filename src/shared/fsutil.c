@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 #include "fsutil.h"
+#include "input.h"
 #include "util.h"
 
 #include <errno.h>
@@ -13,11 +14,17 @@
 int read_file(const char *path, char **data, size_t *len)
 {
 	size_t cap = 65536, n = 0;
-	char *buf;
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	struct stat st;
+	char *buf, *err = NULL;
+	int fd = input_open(path, &st, &err);
 
-	if (fd < 0)
-		return -errno;
+	/* Read to the end, not to st_size: /proc files say 0 bytes. */
+	if (fd < 0) {
+		int e = errno;
+
+		free(err);
+		return -e;
+	}
 	buf = xmalloc(cap);
 	for (;;) {
 		ssize_t r;
@@ -172,6 +179,17 @@ int mkdir_p(const char *path, unsigned mode)
 		r = -errno;
 	free(p);
 	return r;
+}
+
+char *path_dir(const char *path)
+{
+	const char *slash = strrchr(path, '/');
+
+	if (!slash)
+		return xstrdup(".");
+	if (slash == path)
+		return xstrdup("/");
+	return xstrndup(path, (size_t)(slash - path));
 }
 
 const char *path_below(const char *path, const char *root)

@@ -9,7 +9,9 @@
 #include <sys/types.h>
 
 /* Read all of @path into a NUL-terminated buffer (binary-safe: *len says how
- * much). Returns 0, or a negative errno. */
+ * much), opened with input_open (never blocks on a FIFO or device). Returns
+ * 0, or a negative errno (-EINVAL: not a regular file); input_read says why
+ * in words. */
 int read_file(const char *path, char **data, size_t *len);
 
 /* Copy @from to @to through a temporary file renamed into place, keeping
@@ -26,6 +28,10 @@ ssize_t pread_full(int fd, void *buf, size_t len, off_t off) _must_check_;
 /* rm -rf, without following symlinks and without a process. A missing
  * @path is not an error. Returns 0, or a negative errno. */
 int remove_tree(const char *path) _must_check_;
+
+/* The directory part of @path, malloc'd: "." when it has none, "/" for
+ * "/name". */
+char *path_dir(const char *path);
 
 /* The part of @path below directory @root ("a/b" for "/r/a/b" under "/r"),
  * or NULL when @path is not below it. */

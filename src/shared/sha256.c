@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 #include "sha256.h"
+#include "input.h"
 #include "util.h"
 
 #include <errno.h>
@@ -53,10 +54,16 @@ int sha256_file(const char *path, char hex[SHA256_HEX_LEN + 1])
 	struct sha256_ctx *c;
 	char buf[1 << 16];
 	ssize_t n;
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	struct stat st;
+	char *why = NULL;
+	int fd = input_open(path, &st, &why);
 
-	if (fd < 0)
-		return -errno;
+	if (fd < 0) {
+		int e = errno;
+
+		free(why);
+		return -e;
+	}
 	c = sha256_new();
 	while ((n = read(fd, buf, sizeof(buf))) != 0) {
 		if (n < 0) {

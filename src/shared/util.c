@@ -190,3 +190,42 @@ void fputs_shell_quoted(const char *s, FILE *f)
 	}
 	fputc('\'', f);
 }
+
+const char *hostname_problem(const char *name)
+{
+	size_t label = 0, total = strlen(name);
+
+	if (total == 0)
+		return "it is empty";
+	if (total > 253)
+		return "it is longer than 253 characters";
+	for (const char *p = name;; p++) {
+		if (*p == '.' || *p == '\0') {
+			if (label == 0)
+				return "it has an empty label (two dots, or a dot at an end)";
+			if (p[-1] == '-')
+				return "a label ends with '-'";
+			if (!*p)
+				return NULL;
+			label = 0;
+			continue;
+		}
+		if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') ||
+		      *p == '-'))
+			return "only letters, digits, '-' and '.' may be in a host name";
+		if (label == 0 && *p == '-')
+			return "a label starts with '-'";
+		if (++label > 63)
+			return "a label is longer than 63 characters";
+	}
+}
+
+const char *cmdline_problem(const char *text)
+{
+	for (const unsigned char *p = (const unsigned char *)text; *p; p++)
+		if (*p < 0x20 || *p == 0x7f)
+			return "it holds a control character";
+	if (strchr(text, '"') && strchr(text, '\''))
+		return "it holds both ' and \" (use one kind of quote)";
+	return NULL;
+}

@@ -58,6 +58,16 @@ const char *closest_word(const char *word, const char *const *candidates, size_t
  * '-' or '.' (so it can never look like an option or a hidden/relative path). */
 bool valid_object_name(const char *name);
 
+/* Why @name is not a host name (RFC 1123: dot-separated labels of 1-63
+ * letters, digits and '-', not starting or ending with '-', 253 characters
+ * at most), or NULL when it is one. */
+const char *hostname_problem(const char *name);
+
+/* Why @text cannot be passed to the target as a kernel command line (a
+ * control character, or both kinds of quote, which no xl or shell quoting
+ * of ours could carry), or NULL. */
+const char *cmdline_problem(const char *text);
+
 #endif
 
 #include <stdio.h>

@@ -13,6 +13,7 @@
 #include "image/permtab.h"
 #include "image/tree.h"
 #include "shared/fsutil.h"
+#include "shared/output.h"
 #include "shared/run.h"
 #include "shared/util.h"
 
@@ -24,13 +25,6 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-static char *dir_of(const char *path)
-{
-	const char *slash = strrchr(path, '/');
-
-	return slash ? xstrndup(path, (size_t)(slash - path)) : xstrdup(".");
-}
-
 static const char *base_of(const char *path)
 {
 	const char *slash = strrchr(path, '/');
@@ -40,7 +34,7 @@ static const char *base_of(const char *path)
 
 void stage_remove_stale_tmps(const char *output)
 {
-	char *dir = dir_of(output);
+	char *dir = path_dir(output);
 	char *ours = xasprintf(".%s.", base_of(output));        /* .BASE.staging */
 	char *nested = xasprintf("..%s.staging.", base_of(output)); /* image_build's temps of it */
 	DIR *d = opendir(dir);
@@ -160,33 +154,15 @@ static int load_tree(const struct stage_opts *o, struct tree *t, char **err)
 	return r < 0 ? -1 : 0;
 }
 
-/* e2fsck's report (and its version banner, which it writes to stderr) go to
- * a log in the work directory: make's output stays quiet. */
-static int check_ext(const struct stage_opts *o, const char *path, char **err)
-{
-	char *log = xasprintf("%s/e2fsck.log", o->work);
-	const char *argv[] = { "sh", "-c", "exec e2fsck -fn \"$1\" 2>&1", "e2fsck", path, NULL };
-	struct run_opts ro = { .in = { RUN_NULL, NULL, 0 }, .out = { RUN_FILE, log, 0 } };
-	char *why = NULL;
-	int r = run(argv, &ro, &why);
-
-	if (r < 0)
-		*err = xasprintf("the staged image is not clean (%s; see %s); this is a bug, please "
-				 "report it", why, log);
-	free(why);
-	free(log);
-	return r < 0 ? -1 : 0;
-}
-
-/* Build one format under ".BASE.staging" next to its output; @staging gets
- * that path. The output itself is not touched yet. */
+/* Build one format under ".BASE.staging" next to @output (already resolved
+ * by the output rules); @staging gets that path. The output itself is not
+ * touched yet. */
 static int build_one(const struct stage_plan *p, struct tree *t, const char *format,
-		     char **staging, char **err)
+		     const char *output, char **staging, char **err)
 {
 	const struct stage_opts *o = p->o;
 	const struct image_handler *h = image_handler_find(format);
-	char *output = stage_image_path(o, o->carrier, format);
-	char *dir = dir_of(output);
+	char *dir = path_dir(output);
 	char *name = xasprintf("%s-%s.rootfs", o->carrier, o->board);
 	struct image_opts io = {
 		.name = name, .size = o->size, .extra = o->extra, .epoch = o->epoch,
@@ -199,12 +175,11 @@ static int build_one(const struct stage_plan *p, struct tree *t, const char *for
 	stage_remove_stale_tmps(output);
 	if (!h)
 		*err = xasprintf("unknown image format '%s' for '%s'", format, o->carrier);
-	else if (image_build(h, t, &io, &why) < 0)
+	else if (image_build(h, t, &io, &why) < 0) /* which checks it (image_verify) */
 		*err = xasprintf("%s: %s", output, why);
-	else if (!startswith(format, "ext") || check_ext(o, *staging, err) == 0)
+	else
 		r = 0;
 	free(why);
-	free(output);
 	free(dir);
 	free(name);
 	return r;
@@ -216,26 +191,31 @@ static int write_images(const struct stage_plan *p, struct tree *t, char **err)
 {
 	const struct namelist *formats = &p->o->formats;
 	char **staging = xcalloc(formats->n, sizeof(*staging));
+	struct output_target *out = xcalloc(formats->n, sizeof(*out));
 	int r = 0;
 
-	for (size_t i = 0; i < formats->n && r == 0; i++)
-		r = build_one(p, t, formats->v[i], &staging[i], err);
+	/* Every output is judged before anything is built (shared/output.h). */
 	for (size_t i = 0; i < formats->n && r == 0; i++) {
 		char *output = stage_image_path(p->o, p->o->carrier, formats->v[i]);
 
-		if (rename(staging[i], output) < 0) {
-			*err = xasprintf("cannot rename '%s' to '%s': %s", staging[i], output,
-					 strerror(errno));
-			r = -1;
-		}
+		r = output_resolve(output, false, &out[i], err);
 		free(output);
+	}
+	for (size_t i = 0; i < formats->n && r == 0; i++)
+		r = build_one(p, t, formats->v[i], out[i].path, &staging[i], err);
+	for (size_t i = 0; i < formats->n && r == 0; i++) {
+		r = output_publish(staging[i], out[i].path, err);
+		free(staging[i]);
+		staging[i] = NULL;
 	}
 	for (size_t i = 0; i < formats->n; i++) {
 		if (staging[i] && r < 0)
 			unlink(staging[i]);
 		free(staging[i]);
+		free(out[i].path);
 	}
 	free(staging);
+	free(out);
 	return r;
 }
 

@@ -13,6 +13,8 @@
  */
 #include "commands.h"
 #include "stage/guest.h"
+#include "fileprobe.h"
+#include "shared/input.h"
 #include "shared/util.h"
 
 #include <getopt.h>
@@ -52,6 +54,53 @@ static void add_mk(char **mk, const struct guest *g)
 	for (size_t i = 0; i < g->nchain; i++)
 		strappendf(mk, " %s", g->chain[i]);
 	strappendf(mk, "\n");
+}
+
+/* What configure can know about @path, a guest's kernel (@want
+ * PROBE_KERNEL) or disk (PROBE_UNKNOWN: raw data is fine): that it is there,
+ * readable, and, when in a known format, whole (probe-check.h). */
+static int check_file(const struct guest *g, const char *what, const char *path,
+		      enum probe_class want, char **err)
+{
+	const char *decl = g->conf ? g->conf : g->name;
+	struct probe_result pr;
+	char *why;
+	int e = probe_file(path, &pr);
+
+	if (e < 0) {
+		why = input_problem(path, -e);
+		*err = xasprintf("%s: %s: %s", decl, what, why);
+		free(why);
+		return -1;
+	}
+	if (!streq(pr.format, "special") && !streq(pr.format, "directory") &&
+	    (want == PROBE_UNKNOWN || pr.cls == want) && !pr.problem[0])
+		return 0;
+	if (pr.problem[0])
+		*err = xasprintf("%s: %s '%s' is a damaged %s: %s", decl, what, path, pr.description,
+				 pr.problem);
+	else
+		*err = xasprintf("%s: %s '%s' is not a %s (it holds %s)", decl, what, path,
+				 want == PROBE_KERNEL ? "kernel image" : "disk image", pr.description);
+	return -1;
+}
+
+/* The files a guest's declaration names, checked now rather than at make. */
+static int check_files(const struct guest *g, char **err)
+{
+	if (g->kernel == GUEST_KERNEL_FILE && check_file(g, "kernel", g->kernel_path, PROBE_KERNEL, err) < 0)
+		return -1;
+	for (size_t i = 0; i < g->disks.n; i++) {
+		const char *d = g->disks.v[i];
+		const char *p = startswith(d, "shared:") ? d + strlen("shared:") : d;
+		char *path = p[0] == '/' ? xstrdup(p) : xasprintf("%s/%s", g->dir, p);
+		int r = check_file(g, "disk", path, PROBE_UNKNOWN, err);
+
+		free(path);
+		if (r < 0)
+			return -1;
+	}
+	return 0;
 }
 
 /* Load @name and all it carries, at any depth (the graph is acyclic here). */
@@ -124,7 +173,7 @@ int cmd_guests(int argc, char **argv)
 	for (size_t i = 0; i < order.n; i++) {
 		struct guest *g = guest_get(&set, order.v[i], &err);
 
-		if (!g)
+		if (!g || check_files(g, &err) < 0)
 			goto fail;
 		if (guest_is_carrier(g))
 			namelist_push(&carriers, g->name);

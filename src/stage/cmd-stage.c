@@ -3,6 +3,7 @@
 #include "commands.h"
 #include "image/image.h"
 #include "stage/stage.h"
+#include "shared/input.h"
 #include "shared/fsutil.h"
 #include "shared/util.h"
 
@@ -226,10 +227,11 @@ int cmd_stage(int argc, char **argv)
 		case 'm': o.manifest = optarg; break;
 		case 'P': {
 			size_t len;
-			int r = read_file(optarg, &o.packages, &len);
+			char *why = NULL;
 
-			if (r < 0) {
-				vmb_error("stage: --packages '%s': %s", optarg, strerror(-r));
+			if (input_read(optarg, 0, &o.packages, &len, &why) < 0) {
+				vmb_error("stage: --packages: %s", why);
+				free(why);
 				goto out;
 			}
 			break;

@@ -32,6 +32,12 @@ const char *guest_name_problem(const char *name)
 	return NULL;
 }
 
+/* What a guest can be given: Linux boots in 32 MiB at the least; QEMU's x86
+ * q35 and arm64 virt boards address 4 TiB and run 288 (q35) vCPUs. */
+#define GUEST_MEMORY_MIN 32u
+#define GUEST_MEMORY_MAX (4u * 1024 * 1024)
+#define GUEST_VCPUS_MAX 288u
+
 _printf_format_(4, 5) static int fail(char **err, const char *file, unsigned line,
 				      const char *fmt, ...)
 {
@@ -147,9 +153,21 @@ static int apply(struct guest *g, const struct conf *c, char **err)
 				return fail(err, c->path, e->line, "image_formats is empty; give at "
 					    "least one format (the first is staged)");
 		} else if (streq(k, "memory")) {
-			g->memory = (unsigned)strtoul(v, NULL, 10);
+			unsigned long m = strtoul(v, NULL, 10);
+
+			if (m < GUEST_MEMORY_MIN || m > GUEST_MEMORY_MAX)
+				return fail(err, c->path, e->line, "memory = %s MiB is outside what a guest "
+					    "can be given (%u to %u MiB: Linux needs %u, QEMU's x86 and arm64 "
+					    "boards address at most %u)", v, GUEST_MEMORY_MIN, GUEST_MEMORY_MAX,
+					    GUEST_MEMORY_MIN, GUEST_MEMORY_MAX);
+			g->memory = (unsigned)m;
 		} else if (streq(k, "vcpus")) {
-			g->vcpus = (unsigned)strtoul(v, NULL, 10);
+			unsigned long n = strtoul(v, NULL, 10);
+
+			if (n > GUEST_VCPUS_MAX)
+				return fail(err, c->path, e->line, "vcpus = %s is more than a guest can be "
+					    "given (%u, QEMU's q35 and virt machines' limit)", v, GUEST_VCPUS_MAX);
+			g->vcpus = (unsigned)n;
 		} else if (streq(k, "disks")) {
 			namelist_split(&g->disks, v);
 		} else if (streq(k, "network")) {
@@ -163,8 +181,18 @@ static int apply(struct guest *g, const struct conf *c, char **err)
 				return fail(err, c->path, e->line, "network '%s' is none of user, "
 					    "bridge, none", v);
 		} else if (streq(k, "cmdline")) {
+			const char *why = cmdline_problem(v);
+
+			if (why)
+				return fail(err, c->path, e->line, "cmdline: %s; it is passed to the "
+					    "target as the kernel command line", why);
 			set_str(&g->cmdline, v);
 		} else if (streq(k, "hostname")) {
+			const char *why = hostname_problem(v);
+
+			if (why)
+				return fail(err, c->path, e->line, "hostname '%s' is not a host name: %s "
+					    "(RFC 1123)", v, why);
 			set_str(&g->hostname, v);
 		} else if (streq(k, "features")) {
 			namelist_split(&g->features, v);

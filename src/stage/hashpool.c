@@ -81,7 +81,8 @@ static bool unchanged(const struct stat *now, const struct stat *planned)
 
 static int digest_file(struct staged_file *f)
 {
-	struct digest d = { .fd = open(f->src, O_RDONLY | O_CLOEXEC | O_NOCTTY) };
+	/* O_NONBLOCK: the planned regular file may have been replaced by a FIFO. */
+	struct digest d = { .fd = open(f->src, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK) };
 	struct stat st;
 	int r;
 

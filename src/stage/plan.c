@@ -3,6 +3,7 @@
  * every target named, before anything is written. */
 #include "stage.h"
 #include "fileprobe.h"
+#include "shared/input.h"
 #include "image/tree.h"
 #include "shared/fsutil.h"
 #include "shared/util.h"
@@ -38,20 +39,13 @@ static int count_run(void *ctx, uint64_t off, uint64_t len)
 int staged_file_measure(const struct stage_opts *o, struct staged_file *f, char **err)
 {
 	struct probe_result pr;
-	int fd = open(f->src, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+	char *why = NULL;
+	int fd = input_open(f->src, &f->st, &why);
 	int r;
 
-	if (fd < 0 || fstat(fd, &f->st) < 0) {
-		r = -errno;
-		*err = xasprintf("cannot read '%s' (%s of the guest): %s", f->src, f->role,
-				 strerror(-r));
-		if (fd >= 0)
-			close(fd);
-		return -1;
-	}
-	if (!S_ISREG(f->st.st_mode)) {
-		close(fd);
-		*err = xasprintf("'%s' (%s of the guest) is not a regular file", f->src, f->role);
+	if (fd < 0) {
+		*err = xasprintf("%s (%s of the guest)", why, f->role);
+		free(why);
 		return -1;
 	}
 	f->size = (uint64_t)f->st.st_size;
@@ -132,9 +126,18 @@ static int check_kind(const struct staged_file *f, const struct guest *g, enum p
 {
 	struct probe_result pr;
 
-	if (probe_file(f->src, &pr) < 0) {
-		*err = xasprintf("guest '%s': cannot read its %s '%s': %s", g->name, f->role, f->src,
-				 strerror(errno));
+	int e = probe_file(f->src, &pr);
+
+	if (e < 0) {
+		char *why = input_problem(f->src, -e);
+
+		*err = xasprintf("guest '%s': its %s: %s", g->name, f->role, why);
+		free(why);
+		return -1;
+	}
+	if (pr.cls == want && pr.problem[0]) {
+		*err = xasprintf("guest '%s': its %s '%s' is a damaged %s: %s; rebuild or copy it again",
+				 g->name, f->role, f->src, pr.description, pr.problem);
 		return -1;
 	}
 	if (pr.cls == want)
@@ -158,10 +161,12 @@ static int plan_kernel(const struct stage_opts *o, struct staged_guest *sg, char
 	const char *file_name = "bzImage";
 
 	if (access(src, R_OK) < 0) {
-		*err = xasprintf("guest '%s': kernel '%s' %s; %s", g->name, src,
-				 errno == ENOENT ? "does not exist" : strerror(errno),
+		char *why = input_problem(src, errno);
+
+		*err = xasprintf("guest '%s': kernel %s; %s", g->name, why,
 				 g->kernel == GUEST_KERNEL_FILE ? "fix 'kernel =' in its declaration" :
 				 "build it first (make kernels)");
+		free(why);
 		free(src);
 		return -1;
 	}
@@ -188,10 +193,12 @@ static int plan_rootfs(const struct stage_opts *o, struct staged_guest *sg, char
 	char *name;
 
 	if (access(src, R_OK) < 0) {
-		*err = xasprintf("guest '%s': root filesystem image '%s' %s; %s", g->name, src,
-				 errno == ENOENT ? "does not exist" : strerror(errno),
+		char *why = input_problem(src, errno);
+
+		*err = xasprintf("guest '%s': root filesystem image %s; %s", g->name, why,
 				 g->image_path ? "give an existing image" :
 				 "build it first (make rootfs)");
+		free(why);
 		free(src);
 		return -1;
 	}
@@ -217,11 +224,21 @@ static int plan_disks(const struct stage_opts *o, struct staged_guest *sg, char 
 		char *src = path[0] == '/' ? xstrdup(path) : xasprintf("%s/%s", g->dir, path);
 		const char *base = strrchr(src, '/') ? strrchr(src, '/') + 1 : src;
 		const char *why = guest_name_problem(base);
+		struct probe_result pr;
+		int e = why ? 0 : probe_file(src, &pr);
 
-		if (why || access(src, R_OK) < 0) {
-			*err = xasprintf("%s: disk '%s': %s", g->conf ? g->conf : g->name, src,
-					 why ? "its file name is not a plain name" :
-					 errno == ENOENT ? "does not exist" : strerror(errno));
+		if (why || e < 0) {
+			char *what = why ? xstrdup("its file name is not a plain name") : input_problem(src, -e);
+
+			*err = xasprintf("%s: disk: %s", g->conf ? g->conf : g->name, what);
+			free(what);
+			free(src);
+			return -1;
+		}
+		/* A disk may be raw data; one in a known format must be whole. */
+		if (pr.problem[0]) {
+			*err = xasprintf("%s: disk '%s' is a damaged %s: %s", g->conf ? g->conf : g->name, src,
+					 pr.description, pr.problem);
 			free(src);
 			return -1;
 		}

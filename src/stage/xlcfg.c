@@ -16,6 +16,7 @@
  */
 #include "stage.h"
 #include "shared/fsutil.h"
+#include "shared/input.h"
 #include "shared/util.h"
 
 #include <ctype.h>
@@ -331,15 +332,16 @@ static int plan_parsed(struct xl_job *j, const char *text, char **err)
 int xlcfg_plan(const struct stage_opts *o, const char *file, struct staged_guest *sg, char **err)
 {
 	struct xl_job j = { .o = o, .file = file, .sg = sg };
-	char *text = NULL;
+	char *text = NULL, *why = NULL;
 	size_t len;
 	int r;
 
 	memset(sg, 0, sizeof(*sg));
 	sg->origin = xstrdup(file);
-	r = read_file(file, &text, &len);
+	r = input_read(file, 0, &text, &len, &why);
 	if (r < 0) {
-		*err = xasprintf("cannot read Xen configuration '%s': %s", file, strerror(-r));
+		*err = xasprintf("cannot read Xen configuration: %s", why);
+		free(why);
 		return -1;
 	}
 	j.dir = xstrdup(file);

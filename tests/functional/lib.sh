@@ -121,6 +121,7 @@ mk_bzimage() {
   head -c 8192 /dev/zero >"$1"
   printf '\125\252' | dd of="$1" bs=1 seek=510 conv=notrunc 2>/dev/null   # boot flag at 0x1fe
   printf 'HdrS' | dd of="$1" bs=1 seek=514 conv=notrunc 2>/dev/null       # header magic at 0x202
+  printf '\017\002' | dd of="$1" bs=1 seek=518 conv=notrunc 2>/dev/null  # boot protocol 2.15 at 0x206
   printf '\000\002' | dd of="$1" bs=1 seek=526 conv=notrunc 2>/dev/null # version string at 0x400
   printf '6.1.0-fixture (test@test) #1' | dd of="$1" bs=1 seek=1024 conv=notrunc 2>/dev/null
 }

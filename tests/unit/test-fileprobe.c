@@ -106,6 +106,146 @@ static size_t make_elf(unsigned char *b, size_t cap, const char *section, uint16
 	return 0x200 + sizeof(sh);
 }
 
+/* What probe_file says is wrong with @len bytes of @buf ("" when nothing). */
+static char *problem_of(const char *name, const void *buf, size_t len, const char *format)
+{
+	char *path = write_file(name, buf, len);
+	struct probe_result r;
+
+	if (probe_file(path, &r) < 0 || !streq(r.format, format)) {
+		fprintf(stderr, "# %s: probed as %s\n", name, r.format);
+		exit(99);
+	}
+	unlink(path);
+	free(path);
+	return xstrdup(r.problem);
+}
+
+static void expect_problem(const char *name, const void *buf, size_t len, const char *format,
+			   const char *want)
+{
+	char *got = problem_of(name, buf, len, format);
+
+	is_str(got, want, "%s: %s", name, *want ? "the problem is named" : "no problem");
+	free(got);
+}
+
+static void put32be(unsigned char *p, uint32_t v)
+{
+	p[0] = (unsigned char)(v >> 24);
+	p[1] = (unsigned char)(v >> 16);
+	p[2] = (unsigned char)(v >> 8);
+	p[3] = (unsigned char)v;
+}
+
+static void put64be(unsigned char *p, uint64_t v)
+{
+	put32be(p, (uint32_t)(v >> 32));
+	put32be(p + 4, (uint32_t)v);
+}
+
+/* One newc entry (header, name, data, padding) at @p; returns its length. */
+static size_t newc_entry(unsigned char *p, const char *name, const char *data)
+{
+	size_t nl = strlen(name) + 1, dl = strlen(data), n;
+
+	n = (size_t)sprintf((char *)p, "070701%08X%08X%08X%08X%08X%08X%08zX%08X%08X%08X%08X%08zX%08X", 1u,
+			    0100644u, 0u, 0u, 1u, 0u, dl, 0u, 0u, 0u, 0u, nl, 0u);
+	memcpy(p + n, name, nl);
+	n += nl;
+	while (n % 4)
+		p[n++] = 0;
+	memcpy(p + n, data, dl);
+	n += dl;
+	while (n % 4)
+		p[n++] = 0;
+	return n;
+}
+
+/* Content checks beyond the magic (probe-check.c). */
+static void content_checks(void)
+{
+	static unsigned char e[65536], q[262144], c[1024], z[1024], k[8192];
+	unsigned char *sb = e + 1024;
+	size_t n, zn;
+
+	/* ext2: 64 blocks of 1 KiB, one group of 16 inodes. */
+	put32(sb + 0x00, 16);
+	put32(sb + 0x04, 64);
+	put32(sb + 0x14, 1);
+	put32(sb + 0x20, 8192);
+	put32(sb + 0x28, 16);
+	put16(sb + 0x38, 0xEF53);
+	expect_problem("whole.ext2", e, sizeof(e), "ext2", "");
+	expect_problem("short.ext2", e, 32768, "ext2",
+		       "truncated: the superblock says 65536 bytes (64 blocks of 1024), the file has 32768");
+	put32(sb + 0x00, 32);
+	expect_problem("inodes.ext2", e, sizeof(e), "ext2", "corrupt superblock: 32 inodes, but 1 groups of 16 inodes");
+	put32(sb + 0x00, 16);
+	put32(sb + 0x28, 0);
+	expect_problem("groups.ext2", e, sizeof(e), "ext2",
+		       "corrupt superblock: 64 blocks, 8192 blocks and 0 inodes per group, first data block 1");
+	put32(sb + 0x28, 16);
+	put32(sb + 0x18, 9);
+	expect_problem("blocksize.ext2", e, sizeof(e), "ext2", "corrupt superblock: block size 2^9 KiB is not 1-64 KiB");
+
+	/* qcow2 v3, 64 KiB clusters, 16 MiB: refcount table at 64 KiB, L1 at 192 KiB. */
+	memcpy(q, "QFI\xfb", 4);
+	put32be(q + 4, 3);
+	put32be(q + 20, 16);
+	put64be(q + 24, 16u << 20);
+	put32be(q + 36, 1);
+	put64be(q + 40, 0x30000);
+	put64be(q + 48, 0x10000);
+	put32be(q + 56, 1);
+	put32be(q + 100, 104);
+	expect_problem("whole.qcow2", q, sizeof(q), "qcow2", "");
+	expect_problem("short.qcow2", q, 131072, "qcow2",
+		       "truncated: its L1 table ends at byte 196616 and its refcount table at 131072, the file has 131072");
+	put32be(q + 4, 7);
+	expect_problem("version.qcow2", q, sizeof(q), "qcow2", "unsupported qcow2 version 7 (QEMU writes 2 and 3)");
+	put32be(q + 4, 3);
+	put32be(q + 20, 30);
+	expect_problem("clusters.qcow2", q, sizeof(q), "qcow2", "corrupt qcow2 header: cluster_bits 30 is not 9-21");
+	put32be(q + 20, 16);
+	put32be(q + 36, 0);
+	expect_problem("l1.qcow2", q, sizeof(q), "qcow2",
+		       "corrupt qcow2 header: 16777216 bytes need 1 L1 entries, the header has 0");
+
+	/* cpio newc: walked to TRAILER!!!, plain and gzip'd. */
+	n = newc_entry(c, "init", "#!/bin/sh\n");
+	n += newc_entry(c + n, "TRAILER!!!", "");
+	expect_problem("whole.cpio", c, n, "cpio", "");
+	expect_problem("no-trailer.cpio", c, 128, "cpio", "truncated: it ends after 1 entries, before the TRAILER!!! entry");
+	expect_problem("cut-data.cpio", c, 118, "cpio", "truncated: the data of entry 1 ('init') is cut short");
+	expect_problem("cut-header.cpio", c, 60, "cpio", "truncated: it ends inside the header of entry 1");
+	zn = gzip_buffer(c, n, z, sizeof(z));
+	expect_problem("whole.cpio.gz", z, zn, "cpio.gz", "");
+	expect_problem("short.cpio.gz", z, zn - 6, "cpio.gz",
+		       "truncated or corrupt: the gzip stream does not end cleanly after the archive");
+
+	/* bzImage: setup sectors + syssize paragraphs must be in the file. */
+	put16(k + 0x1fe, 0xAA55);
+	memcpy(k + 0x202, "HdrS", 4);
+	put16(k + 0x206, 0x20f);
+	k[0x1f1] = 4;
+	put32(k + 0x1f4, (8192 - 5 * 512) / 16);
+	expect_problem("whole.bzImage", k, sizeof(k), "bzImage", "");
+	expect_problem("short.bzImage", k, 6000, "bzImage",
+		       "truncated: the boot header says 8192 bytes (4 setup sectors and the kernel), the file has 6000");
+	/* An EFI stub's PE section past the end. */
+	memcpy(k, "MZ", 2);
+	put32(k + 0x3c, 0x80);
+	memcpy(k + 0x80, "PE\0\0", 4);
+	put16(k + 0x80 + 6, 1);
+	put16(k + 0x80 + 20, 0);
+	memcpy(k + 0x80 + 24, ".text", 5);
+	put32(k + 0x80 + 24 + 16, 0x4000);
+	put32(k + 0x80 + 24 + 20, 0x200);
+	expect_problem("pe.bzImage", k, sizeof(k), "bzImage",
+		       "truncated: its PE section '.text' ends at byte 16896, the file has 8192");
+}
+
 int main(void)
 {
 	static unsigned char b[8192], z[8192];
@@ -205,6 +345,7 @@ int main(void)
 	ok(probe_file("/proc/self/exe", &r) == 0 && r.cls == PROBE_UNKNOWN && streq(r.format, "elf"),
 	   "this test program is an ELF but not a kernel");
 
+	content_checks();
 	rmdir(dir);
 	return done_testing();
 }

@@ -146,6 +146,46 @@ static void test_bad(void)
 	free(err);
 }
 
+/* Values checked for their meaning on the target, each with file:line. */
+static void test_meaning(void)
+{
+	static const struct {
+		const char *name, *text, *want;
+	} bad[] = {
+		{ "h1", "hostname = -web\n", "hostname '-web' is not a host name: a label starts with '-' (RFC 1123)" },
+		{ "h2", "hostname = web-\n", "a label ends with '-'" },
+		{ "h3", "hostname = a..b\n", "it has an empty label" },
+		{ "h4", "hostname = web_1\n", "only letters, digits, '-' and '.' may be in a host name" },
+		{ "h5", "hostname = aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\n",
+		  "a label is longer than 63 characters" },
+		{ "h6", "hostname = 'a;reboot'\n", "only letters, digits" },
+		{ "m1", "memory = 8\n", "memory = 8 MiB is outside what a guest can be given (32 to 4194304 MiB" },
+		{ "m2", "memory = 99999999\n", "memory = 99999999 MiB is outside" },
+		{ "v1", "vcpus = 5000\n", "vcpus = 5000 is more than a guest can be given (288" },
+		{ "c1", "cmdline = console=ttyS0 x=\"a'b\"\n", "cmdline: it holds both ' and \" (use one kind of quote)" },
+	};
+	const char *dirs[] = { dir };
+	struct guest_set s = { .dirs = dirs, .ndirs = 1 };
+	char *err = NULL;
+
+	for (size_t i = 0; i < ARRAY_SIZE(bad); i++) {
+		char *at = xasprintf("%s.conf:1:", bad[i].name);
+
+		decl(bad[i].name, bad[i].text);
+		ok(!guest_get(&s, bad[i].name, &err) && err_has(err, at) && err_has(err, bad[i].want),
+		   "%s is refused: %s", bad[i].name, bad[i].want);
+		free(err);
+		err = NULL;
+		free(at);
+	}
+	decl("fine", "hostname = web-1.example.org\nmemory = 32\nvcpus = 288\n"
+		     "cmdline = console=ttyS0 root=/dev/vda quiet\n");
+	ok(guest_get(&s, "fine", &err) != NULL, "sensible values are taken");
+	free(err);
+	guest_set_free(&s);
+	ok(hostname_problem("localhost") == NULL && hostname_problem("") != NULL, "hostname_problem");
+}
+
 static void test_order(void)
 {
 	const char *roots[] = { "top", "g2" };
@@ -167,6 +207,7 @@ int main(void)
 		return 1;
 	test_extends();
 	test_bad();
+	test_meaning();
 	test_order();
 	if (remove_tree(dir) < 0)
 		note("cannot remove %s", dir);

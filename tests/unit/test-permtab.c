@@ -130,7 +130,7 @@ int main(void)
 	memset(&t, 0, sizeof(t));
 	err = NULL;
 	ok(permtab_parse_file("/nonexistent/table", &t, &err) < 0, "a missing table is an error");
-	is_str(err, "cannot read permissions table '/nonexistent/table': No such file or directory",
+	is_str(err, "cannot read permissions table: '/nonexistent/table' does not exist",
 	       "missing table message");
 	free(err);
 	permtab_free(&t);

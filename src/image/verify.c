@@ -1,0 +1,101 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * Every image is checked the way its own format's tool checks it before it
+ * is renamed into place: a writer bug or a short write on a full disk ends
+ * as an error, never as an image that boots into fsck or a kernel panic.
+ */
+#include "image.h"
+#include "fileprobe.h"
+#include "shared/fsutil.h"
+#include "shared/input.h"
+#include "shared/run.h"
+#include "shared/util.h"
+
+#include <stdlib.h>
+#include <unistd.h>
+
+/* The checker's verdict from its log: its last line of output, and the
+ * "exit status N" line the shell wrapper added after it. Malloc'd. */
+static char *verdict(char *text)
+{
+	size_t n = strlen(text);
+	char *status, *said;
+
+	while (n > 0 && text[n - 1] == '\n')
+		text[--n] = '\0';
+	status = strrchr(text, '\n');
+	if (!status)
+		return xstrdup(text);
+	*status++ = '\0';
+	said = strrchr(text, '\n');
+	return xasprintf("%s; %s", said ? said + 1 : text, status);
+}
+
+/* Run @argv with its output (standard error folded in: e2fsck writes its
+ * banner there) in a log beside @path, read back for the message. */
+static int run_checker(const char *const argv[], const char *what, const char *path, char **err)
+{
+	char *log = xasprintf("%s.check", path), *why = NULL, *text = NULL;
+	const char *const sh[] = { "sh", "-c", "\"$@\" 2>&1 || { s=$?; echo \"exit status $s\"; exit $s; }",
+				   "sh", argv[0], argv[1], argv[2], NULL };
+	struct run_opts ro = { .in = { RUN_NULL, NULL, 0 }, .out = { RUN_FILE, log, 0 } };
+	size_t len;
+	int r = run(sh, &ro, &why);
+
+	if (r < 0) {
+		char *said = read_file(log, &text, &len) == 0 ? verdict(text) : xstrdup(why);
+
+		*err = xasprintf("the written image fails %s (%s); the previous output was kept", what, said);
+		free(said);
+	}
+	unlink(log);
+	free(text);
+	free(why);
+	free(log);
+	return r < 0 ? -1 : 0;
+}
+
+int image_verify(const char *type, const char *path, char **err)
+{
+	struct probe_result pr;
+	int e;
+
+	if (startswith(type, "ext") && !endswith(type, ".gz")) {
+		const char *const argv[] = { "e2fsck", "-fn", path, NULL };
+
+		return run_checker(argv, "e2fsck -fn", path, err);
+	}
+	if (streq(type, "qcow2")) {
+		const char *const argv[] = { "qemu-img", "check", path, NULL };
+
+		return run_checker(argv, "qemu-img check", path, err);
+	}
+	if (streq(type, "ext2.gz")) {
+		const char *const argv[] = { "gzip", "-t", path, NULL };
+
+		return run_checker(argv, "gzip -t", path, err);
+	}
+	if (streq(type, "tar.bz2")) {
+		const char *const argv[] = { "bzip2", "-t", path, NULL };
+
+		return run_checker(argv, "bzip2 -t", path, err);
+	}
+	if (!startswith(type, "cpio"))
+		return 0; /* uImage: mkimage wrote and checksummed the cpio.gz we verified */
+	/* cpio: every entry listed to the trailer (and the gzip stream to its
+	 * checksum), in process, as 'cpio -t' would. */
+	e = probe_file(path, &pr);
+	if (e < 0) {
+		char *why = input_problem(path, -e);
+
+		*err = xasprintf("the written image cannot be checked: %s", why);
+		free(why);
+		return -1;
+	}
+	if (!streq(pr.format, type) || pr.problem[0]) {
+		*err = xasprintf("the written %s archive is not whole (%s); the previous output was kept", type,
+				 pr.problem[0] ? pr.problem : pr.description);
+		return -1;
+	}
+	return 0;
+}
