@@ -14,6 +14,8 @@
 
 static char *root; /* scratch directory of this run */
 
+static void test_expansion_limits(void);
+
 /* Write @text to root/@rel, creating directories. */
 static void put(const char *rel, const char *text)
 {
@@ -603,9 +605,78 @@ static void test_hostile(void)
 		free(e);
 		done(&x);
 	}
+	test_expansion_limits();
 	put("d1/continued.scc", "define X \"a \\\nb\"\nkconf \\\n  hardware x.cfg\n");
 	put("d1/x.cfg", "CONFIG_X=y\n");
 	expect_queue(GO("continued.scc"), "hardware d1/x.cfg", "a backslash continues a line");
+}
+
+/* Text that grows as it is processed: each bounded, each failing fast. */
+static char *doubling(int lines)
+{
+	char *t = xstrdup("define A 0123456789abcdef\n");
+
+	for (int i = 1; i < lines; i++)
+		strappendf(&t, "define A \"$A$A\"\n");
+	return t;
+}
+
+static void test_expansion_limits(void)
+{
+	char *text;
+
+	/* 1 KiB of defines, each doubling the last: 16 bytes * 2^63 unbounded */
+	text = doubling(64);
+	put("d1/bomb.scc", text);
+	free(text);
+	expect_error(GO("bomb.scc"),
+		     "@/d1/bomb.scc:18: variables expand this line to more than 1048576 bytes (at "
+		     "'$A'); no kernel description needs that: shorten the defines",
+		     "defines that double at every line");
+
+	/* 512 KiB in a variable, then a leaf that uses it included 200 times */
+	text = doubling(16);
+	for (int i = 0; i < 200; i++)
+		strappendf(&text, "include txt/leaf.scc\n");
+	put("d1/txt/top.scc", text);
+	put("d1/txt/leaf.scc", "mark $A\n");
+	free(text);
+	expect_error(GO("txt/top.scc"),
+		     "@/d1/txt/leaf.scc:1: the descriptions expand to more than 64 MiB of text; "
+		     "repeated includes or growing defines multiply them: remove repeated includes",
+		     "a large variable used by a file included many times");
+
+	/* 1000 kconf lines included 101 times; the same for patches */
+	text = xstrdup("");
+	for (int i = 0; i < 1000; i++)
+		strappendf(&text, "kconf hardware x.cfg\n");
+	put("d1/many/frags.scc", text);
+	free(text);
+	text = xstrdup("");
+	for (int i = 0; i < 1000; i++)
+		strappendf(&text, "patch p.patch\n");
+	put("d1/many/patches.scc", text);
+	free(text);
+	put("d1/many/x.cfg", "CONFIG_X=y\n");
+	put("d1/many/p.patch", "--- a\n+++ b\n");
+	text = xstrdup("");
+	for (int i = 0; i < 101; i++)
+		strappendf(&text, "include many/frags.scc\n");
+	put("d1/many/top-frags.scc", text);
+	free(text);
+	text = xstrdup("");
+	for (int i = 0; i < 101; i++)
+		strappendf(&text, "include many/patches.scc\n");
+	put("d1/many/top-patches.scc", text);
+	free(text);
+	expect_error(GO("many/top-frags.scc"),
+		     "@/d1/many/frags.scc:1: more than 100000 fragments queued: repeated includes "
+		     "multiply them; remove repeated includes",
+		     "101 000 fragments");
+	expect_error(GO("many/top-patches.scc"),
+		     "@/d1/many/patches.scc:1: more than 100000 patches queued: repeated includes "
+		     "multiply them; remove repeated includes",
+		     "101 000 patches");
 }
 
 int main(void)
