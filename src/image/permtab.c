@@ -10,6 +10,9 @@
 #define NFIELDS 10
 #define MAX_MAJOR 4095U      /* Linux dev_t: 12 bits of major */
 #define MAX_MINOR 0xFFFFFU   /* and 20 bits of minor */
+/* Names in an image: ext directory entries hold 255 bytes, Linux paths 4095. */
+#define MAX_NAME 255
+#define MAX_PATH 4095
 
 struct cursor {
 	const char *file;
@@ -76,9 +79,17 @@ static int check_path(const struct cursor *c, const char *path)
 			       "meaning the root of the image)", path);
 	if (path[1] && path[strlen(path) - 1] == '/')
 		return fail(c, "path '%s' ends in '/'; write it without the slash", path);
+	if (strlen(path) > MAX_PATH)
+		return fail(c, "path '%.40s...' is %zu bytes long; paths hold at most %d bytes",
+			    path, strlen(path), MAX_PATH);
 	for (p = path; *p; ) {
 		const char *comp = p + 1;
 		size_t len = strcspn(comp, "/");
+
+		if (len > MAX_NAME)
+			return fail(c, "path '%.*s%.40s...' has a name of %zu bytes; names in an image "
+				       "hold at most %d bytes (ext2/3/4): shorten it",
+				    (int)(comp - path), path, comp, len, MAX_NAME);
 
 		if (comp[0] != '\0' && len == 0)
 			return fail(c, "path '%s' has an empty component ('//')", path);
@@ -165,6 +176,17 @@ static int parse_line(const struct cursor *c, char *line, struct perm_entry *e)
 			MAX_MINOR)
 		return fail(c, "minor %u + (count %u - 1) * inc %u exceeds the largest minor %u",
 			    e->minor, e->count, e->inc, MAX_MINOR);
+	if (e->count) {
+		/* The names made are <path><start + i>: the last one must fit too. */
+		const char *base = strrchr(w[0], '/') + 1;
+		int digits = snprintf(NULL, 0, "%llu",
+				      (unsigned long long)e->start + (e->count - 1));
+
+		if (strlen(base) + (size_t)digits > MAX_NAME)
+			return fail(c, "the names '%.40s...N' made for count %u are longer than %d "
+				       "bytes; shorten the path's last name", base, e->count,
+				    MAX_NAME);
+	}
 	if (e->type == 'f' && streq(w[0], "/"))
 		return fail(c, "'/' is a directory; use type 'd' or 'r' for it");
 	if ((dev || e->type == 'p') && streq(w[0], "/"))
@@ -209,6 +231,13 @@ int permtab_parse_buffer(const char *name, const char *buf, size_t len, struct p
 		free(line);
 		if (r < 0)
 			return r;
+		/* A line with a count makes that many nodes: bound their total. */
+		t->nodes += e.count ? e.count : 1;
+		if (t->nodes > PERM_MAX_NODES) {
+			free(e.path);
+			return fail(&c, "the tables make more than %d entries (counts included); "
+				       "lower the counts", PERM_MAX_NODES);
+		}
 		e.file = c.file;
 		if (t->n == cap) {
 			cap = cap ? cap * 2 : 16;
