@@ -13,6 +13,8 @@
 /* Names in an image: ext directory entries hold 255 bytes, Linux paths 4095. */
 #define MAX_NAME 255
 #define MAX_PATH 4095
+/* A table larger than this is something else (PERM_MAX_NODES lines of 64 bytes). */
+#define PERM_MAX_FILE (4 << 20)
 
 struct cursor {
 	const char *file;
@@ -263,6 +265,13 @@ int permtab_parse_file(const char *path, struct permtab *t, char **err)
 	do {
 		if (cap - len < 4096) {
 			cap = cap ? cap * 2 : 8192;
+			if (cap > PERM_MAX_FILE) {
+				*err = xasprintf("%s: larger than %d MiB: this is not a permissions table",
+						 path, PERM_MAX_FILE >> 20);
+				fclose(f);
+				free(buf);
+				return -EFBIG;
+			}
 			buf = xrealloc(buf, cap);
 		}
 		got = fread(buf + len, 1, cap - len, f);

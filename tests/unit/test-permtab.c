@@ -3,7 +3,10 @@
 #include "shared/util.h"
 #include "tap.h"
 
+#include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
+#include <unistd.h>
 
 /* Parse @text; return the error message (malloc'd) or NULL. */
 static char *parse(const char *text, struct permtab *t)
@@ -111,6 +114,26 @@ int main(void)
 		     "board/device_table.txt:1: minor 1048570 + (count 4 - 1) * inc 4 exceeds the "
 		     "largest minor 1048575",
 		     "a series beyond the largest minor");
+	{
+		/* 5 MiB of comments: not a table, and not read whole */
+		char path[] = "/tmp/test-permtab-XXXXXX";
+		int fd = mkstemp(path);
+		FILE *f = fd >= 0 ? fdopen(fd, "w") : NULL;
+		char *want = xasprintf("%s: larger than 4 MiB: this is not a permissions table", path);
+
+		for (int i = 0; f && i < 5 * 1024 * 16; i++)
+			fputs("# 64 bytes of comment ...................................... #\n", f);
+		if (f)
+			fclose(f);
+		memset(&t, 0, sizeof(t));
+		err = NULL;
+		ok(permtab_parse_file(path, &t, &err) == -EFBIG, "a 5 MiB table is refused");
+		is_str(err, want, "with a message naming it");
+		free(err);
+		free(want);
+		permtab_free(&t);
+		unlink(path);
+	}
 	/* Limits: names, paths and the nodes counts make. */
 	{
 		char name[257], *text, *want;
