@@ -611,6 +611,17 @@ static void test_hostile(void)
 	expect_queue(GO("continued.scc"), "hardware d1/x.cfg", "a backslash continues a line");
 }
 
+/* root/@rel holding @line @n times. */
+static void put_repeated(const char *rel, const char *line, int n)
+{
+	char *text = xstrdup("");
+
+	for (int i = 0; i < n; i++)
+		strappendf(&text, "%s", line);
+	put(rel, text);
+	free(text);
+}
+
 /* Text that grows as it is processed: each bounded, each failing fast. */
 static char *doubling(int lines)
 {
@@ -647,28 +658,12 @@ static void test_expansion_limits(void)
 		     "a large variable used by a file included many times");
 
 	/* 1000 kconf lines included 101 times; the same for patches */
-	text = xstrdup("");
-	for (int i = 0; i < 1000; i++)
-		strappendf(&text, "kconf hardware x.cfg\n");
-	put("d1/many/frags.scc", text);
-	free(text);
-	text = xstrdup("");
-	for (int i = 0; i < 1000; i++)
-		strappendf(&text, "patch p.patch\n");
-	put("d1/many/patches.scc", text);
-	free(text);
+	put_repeated("d1/many/frags.scc", "kconf hardware x.cfg\n", 1000);
+	put_repeated("d1/many/patches.scc", "patch p.patch\n", 1000);
 	put("d1/many/x.cfg", "CONFIG_X=y\n");
 	put("d1/many/p.patch", "--- a\n+++ b\n");
-	text = xstrdup("");
-	for (int i = 0; i < 101; i++)
-		strappendf(&text, "include many/frags.scc\n");
-	put("d1/many/top-frags.scc", text);
-	free(text);
-	text = xstrdup("");
-	for (int i = 0; i < 101; i++)
-		strappendf(&text, "include many/patches.scc\n");
-	put("d1/many/top-patches.scc", text);
-	free(text);
+	put_repeated("d1/many/top-frags.scc", "include many/frags.scc\n", 101);
+	put_repeated("d1/many/top-patches.scc", "include many/patches.scc\n", 101);
 	expect_error(GO("many/top-frags.scc"),
 		     "@/d1/many/frags.scc:1: more than 100000 fragments queued: repeated includes "
 		     "multiply them; remove repeated includes",
