@@ -10,9 +10,6 @@
 #define NFIELDS 10
 #define MAX_MAJOR 4095U      /* Linux dev_t: 12 bits of major */
 #define MAX_MINOR 0xFFFFFU   /* and 20 bits of minor */
-/* Names in an image: ext directory entries hold 255 bytes, Linux paths 4095. */
-#define MAX_NAME 255
-#define MAX_PATH 4095
 /* A table larger than this is something else (PERM_MAX_NODES lines of 64 bytes). */
 #define PERM_MAX_FILE (4 << 20)
 
@@ -75,23 +72,27 @@ static bool is_dash(const char *s) { return streq(s, "-"); }
 static int check_path(const struct cursor *c, const char *path)
 {
 	const char *p;
+	size_t n;
 
 	if (path[0] != '/')
 		return fail(c, "path '%s' is not absolute (paths in the table start with '/', "
 			       "meaning the root of the image)", path);
 	if (path[1] && path[strlen(path) - 1] == '/')
 		return fail(c, "path '%s' ends in '/'; write it without the slash", path);
-	if (strlen(path) > MAX_PATH)
+	switch (path_check_limits(path, &p, &n)) {
+	case PATH_TOO_LONG:
 		return fail(c, "path '%.40s...' is %zu bytes long; paths hold at most %d bytes",
-			    path, strlen(path), MAX_PATH);
+			    path, strlen(path), VMB_PATH_MAX);
+	case PATH_NAME_TOO_LONG:
+		return fail(c, "path '%.*s%.40s...' has a name of %zu bytes; names in an image "
+			       "hold at most %d bytes (ext2/3/4): shorten it",
+			    (int)(p - path), path, p, n, VMB_NAME_MAX);
+	case PATH_FITS:
+		break;
+	}
 	for (p = path; *p; ) {
 		const char *comp = p + 1;
 		size_t len = strcspn(comp, "/");
-
-		if (len > MAX_NAME)
-			return fail(c, "path '%.*s%.40s...' has a name of %zu bytes; names in an image "
-				       "hold at most %d bytes (ext2/3/4): shorten it",
-				    (int)(comp - path), path, comp, len, MAX_NAME);
 
 		if (comp[0] != '\0' && len == 0)
 			return fail(c, "path '%s' has an empty component ('//')", path);
@@ -184,10 +185,10 @@ static int parse_line(const struct cursor *c, char *line, struct perm_entry *e)
 		int digits = snprintf(NULL, 0, "%llu",
 				      (unsigned long long)e->start + (e->count - 1));
 
-		if (strlen(base) + (size_t)digits > MAX_NAME)
+		if (strlen(base) + (size_t)digits > VMB_NAME_MAX)
 			return fail(c, "the names '%.40s...N' made for count %u are longer than %d "
 				       "bytes; shorten the path's last name", base, e->count,
-				    MAX_NAME);
+				    VMB_NAME_MAX);
 	}
 	if (e->type == 'f' && streq(w[0], "/"))
 		return fail(c, "'/' is a directory; use type 'd' or 'r' for it");

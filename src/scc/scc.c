@@ -264,11 +264,25 @@ static int need_args(const struct ctx *c, const struct words *w, size_t at, size
 
 static int file_arg(const struct ctx *c, const struct word *w)
 {
+	const char *name;
+	size_t len;
+
 	if (w->expanded)
 		return fail(c, "'%s': variables are not expanded in file names; write the name out",
 			    w->text);
 	if (!*w->text)
 		return fail(c, "empty file name");
+	switch (path_check_limits(w->text, &name, &len)) {
+	case PATH_TOO_LONG:
+		return fail(c, "file name '%.40s...' is %zu bytes long; paths hold at most %d bytes",
+			    w->text, strlen(w->text), VMB_PATH_MAX);
+	case PATH_NAME_TOO_LONG:
+		return fail(c, "file name '%.*s%.40s...' has a name of %zu bytes; names hold at "
+			       "most %d bytes: shorten it",
+			    (int)(name - w->text), w->text, name, len, VMB_NAME_MAX);
+	case PATH_FITS:
+		break;
+	}
 	return 0;
 }
 

@@ -611,13 +611,22 @@ static void test_hostile(void)
 	expect_queue(GO("continued.scc"), "hardware d1/x.cfg", "a backslash continues a line");
 }
 
+/* @head, @unit @n times, @tail (malloc'd). */
+static char *repeat(const char *head, const char *unit, int n, const char *tail)
+{
+	char *text = xstrdup(head);
+
+	for (int i = 0; i < n; i++)
+		strappendf(&text, "%s", unit);
+	strappendf(&text, "%s", tail);
+	return text;
+}
+
 /* root/@rel holding @line @n times. */
 static void put_repeated(const char *rel, const char *line, int n)
 {
-	char *text = xstrdup("");
+	char *text = repeat("", line, n, "");
 
-	for (int i = 0; i < n; i++)
-		strappendf(&text, "%s", line);
 	put(rel, text);
 	free(text);
 }
@@ -672,6 +681,22 @@ static void test_expansion_limits(void)
 		     "@/d1/many/patches.scc:1: more than 100000 patches queued: repeated includes "
 		     "multiply them; remove repeated includes",
 		     "101 000 patches");
+
+	/* names no filesystem holds: said so, not "cannot find" */
+	text = repeat("include sub/", "x", 300, ".scc\n");
+	put("d1/longname.scc", text);
+	free(text);
+	expect_error(GO("longname.scc"),
+		     "@/d1/longname.scc:1: file name 'sub/xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx...' "
+		     "has a name of 304 bytes; names hold at most 255 bytes: shorten it",
+		     "a 304-byte name in an include");
+	text = repeat("kconf hardware ", "d/", 2100, "x.cfg\n");
+	put("d1/longpath.scc", text);
+	free(text);
+	expect_error(GO("longpath.scc"),
+		     "@/d1/longpath.scc:1: file name 'd/d/d/d/d/d/d/d/d/d/d/d/d/d/d/d/d/d/d/d/...' is "
+		     "4205 bytes long; paths hold at most 4095 bytes",
+		     "a 4205-byte fragment path");
 }
 
 int main(void)
