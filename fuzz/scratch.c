@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 static char scratch[4096];
@@ -16,23 +17,35 @@ static void die(const char *what)
 	abort();
 }
 
-static void empty_scratch(void)
+/* Remove everything below @dir (harnesses may make directories). */
+static void empty_dir(const char *dir)
 {
-	DIR *d = opendir(scratch);
+	DIR *d = opendir(dir);
 	struct dirent *e;
 
 	if (!d)
-		die(scratch);
+		die(dir);
 	while ((e = readdir(d))) {
-		char path[sizeof(scratch) + 300];
+		char path[sizeof(scratch) + 600];
+		struct stat st;
 
 		if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
 			continue;
-		snprintf(path, sizeof(path), "%s/%s", scratch, e->d_name);
-		if (unlink(path) < 0 && rmdir(path) < 0)
+		snprintf(path, sizeof(path), "%s/%s", dir, e->d_name);
+		if (lstat(path, &st) == 0 && S_ISDIR(st.st_mode)) {
+			empty_dir(path);
+			if (rmdir(path) < 0)
+				die(path);
+		} else if (unlink(path) < 0) {
 			die(path);
+		}
 	}
 	closedir(d);
+}
+
+static void empty_scratch(void)
+{
+	empty_dir(scratch);
 }
 
 static void remove_scratch(void)
