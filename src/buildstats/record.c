@@ -9,6 +9,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <limits.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <sys/stat.h>
@@ -103,10 +104,29 @@ static int parse_number(const char *path, unsigned line, const char *key, const 
 
 	errno = 0;
 	*out = strtod(v, &end);
-	if (end == v || errno) {
+	/* inf and nan parse, but no time or count is either: the graphs would
+	 * turn them into pixel positions. */
+	if (end == v || errno || !isfinite(*out)) {
 		*err = xasprintf("%s:%u: %s: '%s' is not a number", path, line, key, v);
 		return -1;
 	}
+	return 0;
+}
+
+/* A count (kilobytes, units): a number that fits a long, or an error. */
+static int parse_count(const char *path, unsigned line, const char *key, const char *v, long *out,
+		       char **err)
+{
+	double d;
+
+	if (parse_number(path, line, key, v, &d, err) < 0)
+		return -1;
+	if (d < 0 || d > 1e15) {
+		*err = xasprintf("%s:%u: %s: '%s' is not a count between 0 and 10^15", path, line,
+				 key, v);
+		return -1;
+	}
+	*out = (long)d;
 	return 0;
 }
 
@@ -151,16 +171,17 @@ int buildstats_parse(const char *path, const char *text, struct step_record *r, 
 		} else if (streq(l, "stime")) {
 			rc = parse_number(path, line, l, v, &r->stime, err);
 		} else if (streq(l, "Max RSS")) {
-			if ((rc = parse_number(path, line, l, v, &d, err)) == 0)
-				r->maxrss_kib = (long)d;
+			rc = parse_count(path, line, l, v, &r->maxrss_kib, err);
 		} else if (streq(l, "Jobs")) {
 			if ((rc = parse_number(path, line, l, v, &d, err)) == 0 && d >= 0 && d < 1e6)
 				r->jobs = (unsigned)d;
 		} else if (streq(l, "Units")) {
 			char *unit = strchr(v, ' ');
 
-			if ((rc = parse_number(path, line, l, v, &d, err)) == 0 && d >= 0) {
-				r->units = (long)d;
+			/* "Units: -1" is what a step that counted nothing may write. */
+			if (strtod(v, NULL) < 0) {
+				rc = parse_number(path, line, l, v, &d, err);
+			} else if ((rc = parse_count(path, line, l, v, &r->units, err)) == 0) {
 				free(r->unit);
 				r->unit = xstrdup(unit ? unit + 1 : "lines");
 			}

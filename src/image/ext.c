@@ -169,13 +169,37 @@ static uint64_t model_minimum(const struct ext_kind *k, const struct ext_need *n
 	return s > ext_floor_blocks(k) ? s : ext_floor_blocks(k);
 }
 
+/* ext directory entries store a name's length in one byte: a longer name
+ * would be cut (or the directory corrupted), never stored. Checked before
+ * anything is written. */
+static int check_name_lengths(const struct ext_kind *k, const struct tree *t, char **err)
+{
+	for (size_t i = 0; i < t->n; i++) {
+		const struct tree_entry *e = t->order[i];
+		size_t len = strlen(e->name);
+
+		if (len > EXT2_NAME_LEN) {
+			const char *dir = e->parent && e->parent->depth ? e->parent->path : "";
+
+			*err = xasprintf("entry '%s/%.40s...': its name is %zu bytes long; %s names "
+					 "hold at most %d bytes: shorten it",
+					 dir, e->name, len, k->type, EXT2_NAME_LEN);
+			return -ENAMETOOLONG;
+		}
+	}
+	return 0;
+}
+
 static int ext_setup(struct image_job *j, char **err)
 {
 	const struct ext_kind *k = ext_kind_of(j->handler);
 	const struct image_opts *o = j->opts;
 	struct ext_need n = ext_need_of(k, j->tree);
 	uint64_t blocks;
+	int r = check_name_lengths(k, j->tree, err);
 
+	if (r < 0)
+		return r;
 	if (o->epoch == 0) {
 		*err = xasprintf("%s images need an epoch of at least 1 (SOURCE_DATE_EPOCH=0 "
 				 "makes libext2fs use the current time)", k->type);

@@ -11,6 +11,8 @@
 #define NFIELDS 10
 #define MAX_MAJOR 4095U      /* Linux dev_t: 12 bits of major */
 #define MAX_MINOR 0xFFFFFU   /* and 20 bits of minor */
+/* A table larger than this is something else (PERM_MAX_NODES lines of 64 bytes). */
+#define PERM_MAX_FILE (4 << 20)
 
 struct cursor {
 	const char *file;
@@ -71,12 +73,24 @@ static bool is_dash(const char *s) { return streq(s, "-"); }
 static int check_path(const struct cursor *c, const char *path)
 {
 	const char *p;
+	size_t n;
 
 	if (path[0] != '/')
 		return fail(c, "path '%s' is not absolute (paths in the table start with '/', "
 			       "meaning the root of the image)", path);
 	if (path[1] && path[strlen(path) - 1] == '/')
 		return fail(c, "path '%s' ends in '/'; write it without the slash", path);
+	switch (path_check_limits(path, &p, &n)) {
+	case PATH_TOO_LONG:
+		return fail(c, "path '%.40s...' is %zu bytes long; paths hold at most %d bytes",
+			    path, strlen(path), VMB_PATH_MAX);
+	case PATH_NAME_TOO_LONG:
+		return fail(c, "path '%.*s%.40s...' has a name of %zu bytes; names in an image "
+			       "hold at most %d bytes (ext2/3/4): shorten it",
+			    (int)(p - path), path, p, n, VMB_NAME_MAX);
+	case PATH_FITS:
+		break;
+	}
 	for (p = path; *p; ) {
 		const char *comp = p + 1;
 		size_t len = strcspn(comp, "/");
@@ -166,6 +180,17 @@ static int parse_line(const struct cursor *c, char *line, struct perm_entry *e)
 			MAX_MINOR)
 		return fail(c, "minor %u + (count %u - 1) * inc %u exceeds the largest minor %u",
 			    e->minor, e->count, e->inc, MAX_MINOR);
+	if (e->count) {
+		/* The names made are <path><start + i>: the last one must fit too. */
+		const char *base = strrchr(w[0], '/') + 1;
+		int digits = snprintf(NULL, 0, "%llu",
+				      (unsigned long long)e->start + (e->count - 1));
+
+		if (strlen(base) + (size_t)digits > VMB_NAME_MAX)
+			return fail(c, "the names '%.40s...N' made for count %u are longer than %d "
+				       "bytes; shorten the path's last name", base, e->count,
+				    VMB_NAME_MAX);
+	}
 	if (e->type == 'f' && streq(w[0], "/"))
 		return fail(c, "'/' is a directory; use type 'd' or 'r' for it");
 	if ((dev || e->type == 'p') && streq(w[0], "/"))
@@ -210,6 +235,13 @@ int permtab_parse_buffer(const char *name, const char *buf, size_t len, struct p
 		free(line);
 		if (r < 0)
 			return r;
+		/* A line with a count makes that many nodes: bound their total. */
+		t->nodes += e.count ? e.count : 1;
+		if (t->nodes > PERM_MAX_NODES) {
+			free(e.path);
+			return fail(&c, "the tables make more than %d entries (counts included); "
+				       "lower the counts", PERM_MAX_NODES);
+		}
 		e.file = c.file;
 		if (t->n == cap) {
 			cap = cap ? cap * 2 : 16;
@@ -226,9 +258,13 @@ int permtab_parse_file(const char *path, struct permtab *t, char **err)
 	size_t len = 0;
 	int r;
 
-	if (input_read(path, 0, &buf, &len, &why) < 0) {
+	if (input_read(path, PERM_MAX_FILE, &buf, &len, &why) < 0) {
 		r = errno ? -errno : -EIO;
-		*err = xasprintf("cannot read permissions table: %s", why);
+		if (r == -EFBIG)
+			*err = xasprintf("%s: larger than %d MiB: this is not a permissions table", path,
+					 PERM_MAX_FILE >> 20);
+		else
+			*err = xasprintf("cannot read permissions table: %s", why);
 		free(why);
 		return r;
 	}

@@ -41,9 +41,14 @@ struct perm_entry {
 	unsigned line;
 };
 
+/* Entries all tables together may make, counts included (Yocto's and
+ * Buildroot's device tables make a few hundred). */
+#define PERM_MAX_NODES 65536
+
 struct permtab {
 	struct perm_entry *v;
 	size_t n;
+	size_t nodes; /* entries made, counts included (PERM_MAX_NODES) */
 	char **files; /* names of the tables read, for the messages */
 	size_t nfiles;
 };

@@ -125,7 +125,8 @@ int pkg_lock_write(const char *path, const struct pkg_lock *l, char **err)
 			     "# Honoured by every build; 'make packages-update' resolves afresh.\n");
 	int r;
 
-	memcpy(sorted, l->v, l->n * sizeof(*sorted));
+	if (l->n) /* an empty lock has no array to copy */
+		memcpy(sorted, l->v, l->n * sizeof(*sorted));
 	qsort(sorted, l->n, sizeof(*sorted), entry_cmp);
 	for (size_t i = 0; i < l->n; i++)
 		strappendf(&text, "%s:%s %s %s\n", sorted[i].name, sorted[i].arch, sorted[i].version,

@@ -180,7 +180,14 @@ static int satisfy(struct resolver *rs, const struct deb_pkg *by, const struct d
 		if (fatal)
 			return -1;
 		if (p) {
-			choose(rs, p, by->name);
+			/* The name is provided from now on, even when the provider's
+			 * own Provides field does not parse (choose() reads it again):
+			 * otherwise every later clause naming it chose the provider
+			 * once more, and the set grew for ever. */
+			if (!chosen(rs, p->name))
+				choose(rs, p, by->name);
+			if (!namelist_has(&rs->provided, c->alts[i].name))
+				namelist_push(&rs->provided, c->alts[i].name);
 			return 0;
 		}
 	}

@@ -124,6 +124,11 @@ static int read_interp(Elf *e, const char *path, struct elf_needs *n, char **err
 			*err = xasprintf("%s: PT_INTERP lies outside the file", path);
 			return -1;
 		}
+		if (n->interp) {
+			*err = xasprintf("%s: more than one PT_INTERP: not a program the loader runs",
+					 path);
+			return -1;
+		}
 		n->interp = xstrndup(raw + ph.p_offset, ph.p_filesz);
 	}
 	return 0;

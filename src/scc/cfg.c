@@ -223,9 +223,9 @@ int cfg_parse_buffer(const char *name, const char *buf, size_t len, struct cfg_f
 	struct text_lines lines;
 
 	memset(out, 0, sizeof(*out));
-	out->path = xstrdup(name);
 	if (text_split(name, buf, len, false, &lines, err) < 0)
 		return -1;
+	out->path = xstrdup(name);
 	for (size_t i = 0; i < lines.n; i++) {
 		char *t = lines.v[i].text;
 		unsigned line = lines.v[i].lineno;

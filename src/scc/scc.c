@@ -78,6 +78,7 @@ struct engine {
 	const char **stack; /* the include chain being processed */
 	size_t nstack, capstack;
 	size_t nincludes;
+	size_t text_bytes; /* of every line processed, after expansion (SCC_MAX_TEXT) */
 	char *branch;
 };
 
@@ -263,11 +264,25 @@ static int need_args(const struct ctx *c, const struct words *w, size_t at, size
 
 static int file_arg(const struct ctx *c, const struct word *w)
 {
+	const char *name;
+	size_t len;
+
 	if (w->expanded)
 		return fail(c, "'%s': variables are not expanded in file names; write the name out",
 			    w->text);
 	if (!*w->text)
 		return fail(c, "empty file name");
+	switch (path_check_limits(w->text, &name, &len)) {
+	case PATH_TOO_LONG:
+		return fail(c, "file name '%.40s...' is %zu bytes long; paths hold at most %d bytes",
+			    w->text, strlen(w->text), VMB_PATH_MAX);
+	case PATH_NAME_TOO_LONG:
+		return fail(c, "file name '%.*s%.40s...' has a name of %zu bytes; names hold at "
+			       "most %d bytes: shorten it",
+			    (int)(name - w->text), w->text, name, len, VMB_NAME_MAX);
+	case PATH_FITS:
+		break;
+	}
 	return 0;
 }
 
@@ -428,6 +443,9 @@ static int queue_fragment(struct ctx *c, enum scc_ftype type, const char *name, 
 			scc_ftype_name(type), name, c->inh.nocfg_from.file, c->inh.nocfg_from.line);
 		return 0;
 	}
+	if (c->e->r->nfrags >= SCC_MAX_FRAGMENTS)
+		return fail(c, "more than %d fragments queued: repeated includes multiply them; "
+			       "remove repeated includes", SCC_MAX_FRAGMENTS);
 	path = resolve_name(&c->e->dirs, RESOLVE_FILE, name, c->f->dir, &searched);
 	if (!path) {
 		r = fail(c, "cannot find '%s' (searched: %s)", name, searched);
@@ -477,6 +495,9 @@ static int queue_patch(struct ctx *c, const char *name, const char *how)
 			c->inh.nopatch_from.file, c->inh.nopatch_from.line);
 		return 0;
 	}
+	if (c->e->r->npatches >= SCC_MAX_PATCHES)
+		return fail(c, "more than %d patches queued: repeated includes multiply them; "
+			       "remove repeated includes", SCC_MAX_PATCHES);
 	path = resolve_name(&c->e->dirs, RESOLVE_FILE, name, c->f->dir, &searched);
 	if (!path && !c->e->o->config_only) {
 		r = fail(c, "cannot find '%s' (searched: %s; with --config-only missing patches are "
@@ -779,6 +800,17 @@ static int process_line(struct ctx *c, struct conds *cs, const char *text)
 		r = fail(c, "%s", what);
 		free(what);
 		return r;
+	}
+	/* Everything the result keeps (meta, warnings, the trace) comes from
+	 * processed lines: bounding their total bounds the memory. */
+	c->e->text_bytes += strlen(text);
+	for (size_t i = 0; i < w.n; i++)
+		c->e->text_bytes += strlen(w.v[i].text);
+	if (c->e->text_bytes > SCC_MAX_TEXT) {
+		words_free(&w);
+		return fail(c, "the descriptions expand to more than %d MiB of text; repeated "
+			       "includes or growing defines multiply them: remove repeated includes",
+			    SCC_MAX_TEXT >> 20);
 	}
 	if (w.n && cs->n && cs->v[cs->n - 1].need_then) {
 		/* only "then" may follow an if/elif that did not end in "; then" */

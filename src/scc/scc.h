@@ -97,6 +97,13 @@ struct scc_options {
 /* Total files processed: repeated includes are legal, so a small tree of
  * files including each other twice per level could otherwise run for ever. */
 #define SCC_MAX_INCLUDES 100000
+/* Fragments and patches queued: the corpus's largest kernel queues a few
+ * hundred; repeated includes of a file full of kconf lines would multiply. */
+#define SCC_MAX_FRAGMENTS 100000
+#define SCC_MAX_PATCHES 100000
+/* Bytes of all lines processed, after variable expansion (a line's own
+ * expansion is bounded by WORDS_MAX_EXPANSION, src/scc/words.h). */
+#define SCC_MAX_TEXT (64 << 20)
 /* if/fi nesting within one file. */
 #define SCC_MAX_IF_DEPTH 256
 

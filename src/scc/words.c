@@ -30,7 +30,7 @@ static bool is_name_char(char c) { return isalnum((unsigned char)c) || c == '_';
  * *err set for syntax the shell would run but we refuse. A '$' not followed
  * by a name stays a literal '$', as in the shell. */
 static bool expand(const char **p, struct buf *b, word_lookup_fn lookup, void *ctx, bool *expanded,
-		   char **err)
+		   size_t *total, char **err)
 {
 	const char *s = *p + 1;
 	const char *name_start, *name_end;
@@ -64,6 +64,15 @@ static bool expand(const char **p, struct buf *b, word_lookup_fn lookup, void *c
 	}
 	name = xstrndup(name_start, (size_t)(name_end - name_start));
 	value = lookup ? lookup(ctx, name) : NULL;
+	if (value && (*total += strlen(value)) > WORDS_MAX_EXPANSION) {
+		/* Checked before copying: a few defines that each double the one
+		 * before would otherwise take gigabytes within a few lines. */
+		*err = xasprintf("variables expand this line to more than %d bytes (at '$%s'); "
+				 "no kernel description needs that: shorten the defines",
+				 WORDS_MAX_EXPANSION, name);
+		free(name);
+		return false;
+	}
 	free(name);
 	if (value)
 		puts_buf(b, value);
@@ -111,6 +120,7 @@ int words_split(const char *line, word_lookup_fn lookup, void *ctx, struct words
 	const char *p = line;
 	struct buf b = { 0 };
 	bool in_word = false, quoted = false, expanded = false;
+	size_t total = 0; /* bytes variables added to this line */
 
 	out->v = NULL;
 	out->n = out->cap = 0;
@@ -170,7 +180,7 @@ int words_split(const char *line, word_lookup_fn lookup, void *ctx, struct words
 					put(&b, p[1]);
 					p += 2;
 				} else if (*p == '$') {
-					if (!expand(&p, &b, lookup, ctx, &expanded, err))
+					if (!expand(&p, &b, lookup, ctx, &expanded, &total, err))
 						goto fail;
 				} else if (*p == '`') {
 					*err = xstrdup("command substitution '`...`' is not supported in .scc files");
@@ -185,7 +195,7 @@ int words_split(const char *line, word_lookup_fn lookup, void *ctx, struct words
 			}
 			p++;
 		} else if (c == '$') {
-			if (!expand(&p, &b, lookup, ctx, &expanded, err))
+			if (!expand(&p, &b, lookup, ctx, &expanded, &total, err))
 				goto fail;
 		} else {
 			put(&b, c);

@@ -30,6 +30,10 @@ struct words {
 	size_t n, cap;
 };
 
+/* The most bytes variable expansion may add to one line (a define's value
+ * is one line, so this also bounds every variable). */
+#define WORDS_MAX_EXPANSION (1 << 20)
+
 /* Value of variable @name, or NULL when unset (expands to nothing). */
 typedef const char *(*word_lookup_fn)(void *ctx, const char *name);
 

@@ -229,3 +229,20 @@ const char *cmdline_problem(const char *text)
 		return "it holds both ' and \" (use one kind of quote)";
 	return NULL;
 }
+
+enum path_limit path_check_limits(const char *path, const char **name, size_t *len)
+{
+	if (strlen(path) > VMB_PATH_MAX)
+		return PATH_TOO_LONG;
+	for (const char *p = path; *p; ) {
+		size_t n = strcspn(p, "/");
+
+		if (n > VMB_NAME_MAX) {
+			*name = p;
+			*len = n;
+			return PATH_NAME_TOO_LONG;
+		}
+		p += n + (p[n] == '/');
+	}
+	return PATH_FITS;
+}

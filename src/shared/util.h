@@ -68,6 +68,15 @@ const char *hostname_problem(const char *name);
  * of ours could carry), or NULL. */
 const char *cmdline_problem(const char *text);
 
+/* Linux's limits on a path: 4095 bytes in all (PATH_MAX with its NUL), 255
+ * in each name (NAME_MAX, and what an ext directory entry holds). */
+#define VMB_PATH_MAX 4095
+#define VMB_NAME_MAX 255
+enum path_limit { PATH_FITS, PATH_TOO_LONG, PATH_NAME_TOO_LONG };
+/* Which limit @path breaks; for PATH_NAME_TOO_LONG, *name points at the
+ * first name that is too long and *len says how long it is. */
+enum path_limit path_check_limits(const char *path, const char **name, size_t *len);
+
 #endif
 
 #include <stdio.h>

@@ -344,6 +344,15 @@ int xlcfg_plan(const struct stage_opts *o, const char *file, struct staged_guest
 		free(why);
 		return -1;
 	}
+	/* libxlutil's lexer passes a NUL inside a string on to code that
+	 * measures it with strlen, and asserts (the process aborts): refuse. */
+	if (memchr(text, '\0', len)) {
+		*err = xasprintf("%s: byte %zu is a NUL byte: not an xl configuration (a text file); "
+				 "check that the right file was given", file,
+				 (size_t)((char *)memchr(text, '\0', len) - text) + 1);
+		free(text);
+		return -1;
+	}
 	j.dir = xstrdup(file);
 	*(strrchr(j.dir, '/') ? strrchr(j.dir, '/') : j.dir) = '\0';
 	if (!j.dir[0]) {

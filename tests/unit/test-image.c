@@ -1,8 +1,55 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 #include "image/image.h"
+#include "image/tree.h"
+#include "shared/fsutil.h"
+#include "shared/util.h"
 #include "tap.h"
 
+#include <stdio.h>
 #include <stdlib.h>
+#include <sys/stat.h>
+
+/* A name longer than an ext directory entry holds (a grafted one: the
+ * host's own filesystem cannot make it) fails before anything is written,
+ * naming the entry; the earlier output stays. */
+static void test_long_name(void)
+{
+	char dir[] = "/tmp/test-image-XXXXXX", name[301], *tree_dir, *out, *path, *err = NULL;
+	struct image_opts o = { .epoch = 1577836800 };
+	struct tree t;
+	FILE *f;
+	char old[8] = { 0 };
+
+	if (!mkdtemp(dir))
+		return;
+	tree_dir = xasprintf("%s/tree", dir);
+	out = xasprintf("%s/out.ext4", dir);
+	mkdir(tree_dir, 0755);
+	f = fopen(out, "w");
+	fputs("old", f);
+	fclose(f);
+	memset(name, 'n', 300);
+	name[300] = '\0';
+	path = xasprintf("/etc/%s", name);
+	o.output = out;
+	ok(tree_load(tree_dir, &t, &err) == 0 && tree_graft(&t, path, NULL, "x", 0777, &err) == 0,
+	   "a tree with a 300-byte name");
+	tree_finish(&t);
+	ok(image_build(&image_ext4, &t, &o, &err) < 0, "ext4 refuses a 300-byte name");
+	is_str(err, "entry '/etc/nnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnn...': its name is 300 bytes "
+		    "long; ext4 names hold at most 255 bytes: shorten it", "the message names the entry");
+	f = fopen(out, "r");
+	ok(f && fread(old, 1, sizeof(old) - 1, f) == 3 && streq(old, "old"), "the old output stays");
+	if (f)
+		fclose(f);
+	free(err);
+	tree_free(&t);
+	free(path);
+	free(out);
+	free(tree_dir);
+	if (remove_tree(dir) < 0)
+		printf("# cannot remove %s\n", dir);
+}
 
 int main(void)
 {
@@ -36,6 +83,7 @@ int main(void)
 	ok(image_handler_find("ext4") == &image_ext4, "ext4 is found");
 	ok(image_handler_find("uImage") == &image_uimage, "uImage is found");
 	ok(image_handler_find("EXT4") == NULL, "format names are exact");
+	test_long_name();
 	list = image_format_list();
 	is_str(list, "ext4, ext3, ext2, ext2.gz, cpio, cpio.gz, tar.bz2, qcow2, uImage", "the format list");
 	free(list);

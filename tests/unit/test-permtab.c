@@ -3,7 +3,10 @@
 #include "shared/util.h"
 #include "tap.h"
 
+#include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
+#include <unistd.h>
 
 /* Parse @text; return the error message (malloc'd) or NULL. */
 static char *parse(const char *text, struct permtab *t)
@@ -111,6 +114,62 @@ int main(void)
 		     "board/device_table.txt:1: minor 1048570 + (count 4 - 1) * inc 4 exceeds the "
 		     "largest minor 1048575",
 		     "a series beyond the largest minor");
+	{
+		/* 5 MiB of comments: not a table, and not read whole */
+		char path[] = "/tmp/test-permtab-XXXXXX";
+		int fd = mkstemp(path);
+		FILE *f = fd >= 0 ? fdopen(fd, "w") : NULL;
+		char *want = xasprintf("%s: larger than 4 MiB: this is not a permissions table", path);
+
+		for (int i = 0; f && i < 5 * 1024 * 16; i++)
+			fputs("# 64 bytes of comment ...................................... #\n", f);
+		if (f)
+			fclose(f);
+		memset(&t, 0, sizeof(t));
+		err = NULL;
+		ok(permtab_parse_file(path, &t, &err) == -EFBIG, "a 5 MiB table is refused");
+		is_str(err, want, "with a message naming it");
+		free(err);
+		free(want);
+		permtab_free(&t);
+		unlink(path);
+	}
+	/* Limits: names, paths and the nodes counts make. */
+	{
+		char name[257], *text, *want;
+
+		memset(name, 'a', 256);
+		name[256] = '\0';
+		text = xasprintf("/dev/%s d 755 0 0 - - - - -\n", name);
+		want = xasprintf("board/device_table.txt:1: path '/dev/%.40s...' has a name of 256 "
+				 "bytes; names in an image hold at most 255 bytes (ext2/3/4): shorten it",
+				 name);
+		expect_error(text, want, "a 256-byte name");
+		free(text);
+		free(want);
+		name[250] = '\0';
+		text = xasprintf("/dev/%s c 600 0 0 4 0 0 1 1000000\n", name);
+		want = xasprintf("board/device_table.txt:1: the names '%.40s...N' made for count "
+				 "1000000 are longer than 255 bytes; shorten the path's last name", name);
+		expect_error(text, want, "names a count makes are checked too");
+		free(text);
+		free(want);
+		text = xstrdup("/d0");
+		for (int i = 0; i < 17; i++)
+			strappendf(&text, "/%s", name);
+		strappendf(&text, " d 755 0 0 - - - - -\n");
+		expect_error(text, "board/device_table.txt:1: path '/d0/aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
+				   "...' is 4270 bytes long; paths hold at most 4095 bytes",
+			     "a path longer than PATH_MAX");
+		free(text);
+		text = xstrdup("");
+		for (int i = 0; i < 70; i++)
+			strappendf(&text, "/dev/t%d c 600 0 0 4 0 0 1 1000\n", i);
+		expect_error(text, "board/device_table.txt:66: the tables make more than 65536 entries "
+				   "(counts included); lower the counts",
+			     "70 lines of 1000 nodes each");
+		free(text);
+	}
 	expect_error("/ f 755 0 0 - - - - -\n",
 		     "board/device_table.txt:1: '/' is a directory; use type 'd' or 'r' for it",
 		     "the root is not a file");

@@ -14,6 +14,8 @@
 
 static char *root; /* scratch directory of this run */
 
+static void test_expansion_limits(void);
+
 /* Write @text to root/@rel, creating directories. */
 static void put(const char *rel, const char *text)
 {
@@ -603,9 +605,98 @@ static void test_hostile(void)
 		free(e);
 		done(&x);
 	}
+	test_expansion_limits();
 	put("d1/continued.scc", "define X \"a \\\nb\"\nkconf \\\n  hardware x.cfg\n");
 	put("d1/x.cfg", "CONFIG_X=y\n");
 	expect_queue(GO("continued.scc"), "hardware d1/x.cfg", "a backslash continues a line");
+}
+
+/* @head, @unit @n times, @tail (malloc'd). */
+static char *repeat(const char *head, const char *unit, int n, const char *tail)
+{
+	char *text = xstrdup(head);
+
+	for (int i = 0; i < n; i++)
+		strappendf(&text, "%s", unit);
+	strappendf(&text, "%s", tail);
+	return text;
+}
+
+/* root/@rel holding @line @n times. */
+static void put_repeated(const char *rel, const char *line, int n)
+{
+	char *text = repeat("", line, n, "");
+
+	put(rel, text);
+	free(text);
+}
+
+/* Text that grows as it is processed: each bounded, each failing fast. */
+static char *doubling(int lines)
+{
+	char *t = xstrdup("define A 0123456789abcdef\n");
+
+	for (int i = 1; i < lines; i++)
+		strappendf(&t, "define A \"$A$A\"\n");
+	return t;
+}
+
+static void test_expansion_limits(void)
+{
+	char *text;
+
+	/* 1 KiB of defines, each doubling the last: 16 bytes * 2^63 unbounded */
+	text = doubling(64);
+	put("d1/bomb.scc", text);
+	free(text);
+	expect_error(GO("bomb.scc"),
+		     "@/d1/bomb.scc:18: variables expand this line to more than 1048576 bytes (at "
+		     "'$A'); no kernel description needs that: shorten the defines",
+		     "defines that double at every line");
+
+	/* 512 KiB in a variable, then a leaf that uses it included 200 times */
+	text = doubling(16);
+	for (int i = 0; i < 200; i++)
+		strappendf(&text, "include txt/leaf.scc\n");
+	put("d1/txt/top.scc", text);
+	put("d1/txt/leaf.scc", "mark $A\n");
+	free(text);
+	expect_error(GO("txt/top.scc"),
+		     "@/d1/txt/leaf.scc:1: the descriptions expand to more than 64 MiB of text; "
+		     "repeated includes or growing defines multiply them: remove repeated includes",
+		     "a large variable used by a file included many times");
+
+	/* 1000 kconf lines included 101 times; the same for patches */
+	put_repeated("d1/many/frags.scc", "kconf hardware x.cfg\n", 1000);
+	put_repeated("d1/many/patches.scc", "patch p.patch\n", 1000);
+	put("d1/many/x.cfg", "CONFIG_X=y\n");
+	put("d1/many/p.patch", "--- a\n+++ b\n");
+	put_repeated("d1/many/top-frags.scc", "include many/frags.scc\n", 101);
+	put_repeated("d1/many/top-patches.scc", "include many/patches.scc\n", 101);
+	expect_error(GO("many/top-frags.scc"),
+		     "@/d1/many/frags.scc:1: more than 100000 fragments queued: repeated includes "
+		     "multiply them; remove repeated includes",
+		     "101 000 fragments");
+	expect_error(GO("many/top-patches.scc"),
+		     "@/d1/many/patches.scc:1: more than 100000 patches queued: repeated includes "
+		     "multiply them; remove repeated includes",
+		     "101 000 patches");
+
+	/* names no filesystem holds: said so, not "cannot find" */
+	text = repeat("include sub/", "x", 300, ".scc\n");
+	put("d1/longname.scc", text);
+	free(text);
+	expect_error(GO("longname.scc"),
+		     "@/d1/longname.scc:1: file name 'sub/xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx...' "
+		     "has a name of 304 bytes; names hold at most 255 bytes: shorten it",
+		     "a 304-byte name in an include");
+	text = repeat("kconf hardware ", "d/", 2100, "x.cfg\n");
+	put("d1/longpath.scc", text);
+	free(text);
+	expect_error(GO("longpath.scc"),
+		     "@/d1/longpath.scc:1: file name 'd/d/d/d/d/d/d/d/d/d/d/d/d/d/d/d/d/d/d/d/...' is "
+		     "4205 bytes long; paths hold at most 4095 bytes",
+		     "a 4205-byte fragment path");
 }
 
 int main(void)

@@ -80,6 +80,18 @@ int main(void)
 	xlu_cfg_destroy(cfg);
 	staged_guest_free(&sg);
 	free(file);
+
+	/* libxlutil asserts on a NUL inside a string (found by fuzz/xlcfg.c). */
+	put("xen-guest-bundle-nul.cfg", "name = \"a\0b\"\n", 11);
+	file = xasprintf("%s/xen-guest-bundle-nul.cfg", dir);
+	err = NULL;
+	ok(xlcfg_plan(&o, file, &sg, &err) < 0 && err && strstr(err, "byte 10 is a NUL byte") &&
+	   strstr(err, "xen-guest-bundle-nul.cfg"), "a NUL byte is refused before Xen's parser sees it");
+	if (err)
+		printf("# %s\n", err);
+	free(err);
+	staged_guest_free(&sg);
+	free(file);
 	if (remove_tree(dir) < 0)
 		printf("# cannot remove %s\n", dir);
 	return done_testing();
