@@ -26,6 +26,7 @@ $(VMB_RUNQEMU_CONF): config.mk
 	  echo 'RUNQEMU_QEMU=$(VMB_QEMU_SYSTEM)'; \
 	  echo 'RUNQEMU_GUESTS="$(filter-out host,$(VMB_BOOT_TARGETS))"'; \
 	  echo 'RUNQEMU_HOST_MEM=$(VMB_RUNQEMU_HOST_MEM)'; \
+	  echo 'RUNQEMU_HYPERVISOR=$(VMB_HYPERVISOR)'; \
 	  echo 'RUNQEMU_VMBUNDLE=$(vmb_runqemu_tool)'; } >$@.tmp && mv $@.tmp $@
 # The tool relative to the deploy directory (deploy/images/BOARD is three
 # levels below the build tree), so runqemu.conf names no build path.

@@ -96,7 +96,7 @@ VMB_KPLAN_ARGS = --dir=$(VMB_KDIR) --source=$(VMB_KERNEL_SOURCE) --arch=$(VMB_AR
 	$(foreach d,$(VMB_KCONF_DIRS) $(VMB_KSRC)/arch/$(VMB_SRCARCH)/configs $(VMB_KSRC)/kernel/configs,-I $(d)) \
 	-D KARCH=$(VMB_KARCH) -D KTYPE=$(VMB_KTYPE)
 VMB_KINPUTS_host = $(VMB_HOST_SCC) $(VMB_HOST_KERNEL_FEATURES)
-$(foreach g,$(VMB_GUESTS),$(eval VMB_KINPUTS_$(g) = $(VMB_GUEST_$(g)_SCC)))
+$(foreach g,$(VMB_GUESTS),$(eval VMB_KINPUTS_$(g) = $(VMB_GUEST_$(g)_SCC) $(VMB_GUEST_$(g)_KERNEL_FEATURES)))
 
 # key.mk also lists the description files it was made from as its own
 # prerequisites, so editing one guest's .cfg re-plans only that guest.

@@ -5,10 +5,11 @@
 # next to runqemu.conf, which says what the build made.
 #
 #   runqemu [nographic] [slirp] [snapshot] [kvm|tcg] [guest=NAME] [mem=MiB]
-#           [sshport=N] [qemuparams="..."] [bootparams="..."]
+#           [sshport=N] [qemuparams="..."] [bootparams="..."] [xenparams="..."]
 #
 # QEMU_PARAMS and BOOT_PARAMS (environment) add to QEMU's arguments and the
-# kernel command line, like qemuparams= and bootparams=.
+# kernel command line, like qemuparams= and bootparams=; XEN_PARAMS and
+# xenparams= to a Xen host's hypervisor command line.
 set -u
 me=runqemu
 die() { echo "$me: $*" >&2; exit 1; }
@@ -19,7 +20,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 case $RUNQEMU_VMBUNDLE in /*) ;; *) RUNQEMU_VMBUNDLE=$here/$RUNQEMU_VMBUNDLE ;; esac
 
 target=host snapshot= accel= mem= sshport=${RUNQEMU_SSH_PORT:-2222}
-qemuparams=${QEMU_PARAMS:-} bootparams=${BOOT_PARAMS:-}
+qemuparams=${QEMU_PARAMS:-} bootparams=${BOOT_PARAMS:-} xenparams=${XEN_PARAMS:-}
 for arg in "$@"; do
   case $arg in
     nographic|slirp|serial) ;;          # the defaults, accepted as Yocto's runqemu does
@@ -30,7 +31,8 @@ for arg in "$@"; do
     sshport=*) sshport=${arg#sshport=} ;;
     qemuparams=*) qemuparams="$qemuparams ${arg#qemuparams=}" ;;
     bootparams=*) bootparams="$bootparams ${arg#bootparams=}" ;;
-    -h|--help|help) sed -n '3,11s/^# \{0,1\}//p' "$0"; exit 0 ;;
+    xenparams=*) xenparams="$xenparams ${arg#xenparams=}" ;;
+    -h|--help|help) sed -n '3,12s/^# \{0,1\}//p' "$0"; exit 0 ;;
     *) die "unknown argument '$arg' (try: runqemu help)" ;;
   esac
 done
@@ -74,7 +76,35 @@ fwd=
 [ "$target" = host ] && fwd=",hostfwd=tcp:127.0.0.1:$sshport-:22"
 [ -n "$mem" ] || { [ "$target" = host ] && mem=$RUNQEMU_HOST_MEM || mem=256; }
 
-echo "$me: booting $target ($accel): Ctrl-a x ends QEMU, Ctrl-a c its monitor" >&2
+# A Xen host: QEMU loads Xen (a multiboot ELF) with -kernel and dom0's
+# kernel and command line as its module (-initrd "KERNEL ARGS"; QEMU splits
+# modules at commas, so a comma in ARGS is written twice). dom0 gets half of
+# the memory and the console hvc0, which Xen puts on the serial port.
+xen=
+if [ "$target" = host ] && [ "${RUNQEMU_HYPERVISOR:-kvm}" = xen ]; then
+  xen="$here/xen-$RUNQEMU_BOARD"
+  [ -s "$xen" ] || die "$xen: missing or empty: run 'make' in the build tree first (it deploys the hypervisor)"
+  dom0=$((mem / 2))
+  xenargs="console=com1 com1=115200,8n1 dom0_mem=${dom0}M,max:${dom0}M $xenparams"
+  root=$(echo "console=hvc0 earlyprintk=xen ${root#console=$RUNQEMU_CONSOLE} $bootparams" | sed 's/,/,,/g')
+  bootparams=
+  # QEMU 7.2's TCG emulates SMAP so that Xen's PV dom0 (its kernel runs in
+  # ring 3) faults at its first instructions: "d0v0 Unhandled: vec 14".
+  if [ "$accel" = tcg ]; then
+    cpu=max,-smap
+    echo "$me: TCG: -cpu max,-smap (Xen's PV dom0 crashes under TCG's SMAP emulation)" >&2
+  fi
+fi
+
+echo "$me: booting $target ($accel${xen:+, Xen}): Ctrl-a x ends QEMU, Ctrl-a c its monitor" >&2
+if [ -n "$xen" ]; then
+  # shellcheck disable=SC2086
+  exec "$RUNQEMU_QEMU" -nodefaults -no-user-config -display none -machine "$RUNQEMU_MACHINE" \
+    -accel "$accel" -cpu "$cpu" -m "$mem" -smp 2 -kernel "$xen" -append "$xenargs" \
+    -initrd "$kernel $root" \
+    "$@" -netdev "user,id=net0$fwd" -device virtio-net-pci,netdev=net0 \
+    -serial mon:stdio -no-reboot $qemuparams
+fi
 # shellcheck disable=SC2086
 exec "$RUNQEMU_QEMU" -nodefaults -no-user-config -display none -machine "$RUNQEMU_MACHINE" \
   -accel "$accel" -cpu "$cpu" -m "$mem" -smp 2 -kernel "$kernel" -append "$root $bootparams" \

@@ -92,6 +92,11 @@ char *launch_xl_text(const struct stage_opts *o, const struct staged_guest *sg)
 	strappendf(&text, "# Written by vmbundle stage for guest %s.\n", g->name);
 	strappendf(&text, "name = \"%s\"\n", g->name);
 	strappendf(&text, "type = \"pvh\"\n");
+	/* Xen intercepts RDTSCP in a PVH guest by default, and QEMU's TCG SVM
+	 * reports it as RDTSC without NRIP-save, so the guest dies at its first
+	 * RDTSCP under emulation; "native" lets the guest read the TSC itself,
+	 * which is also the fastest mode on real hardware. */
+	strappendf(&text, "tsc_mode = \"native\"\n");
 	strappendf(&text, "kernel = \"%s\"\n", file_of(sg, "kernel")->target);
 	if (initrd)
 		strappendf(&text, "ramdisk = \"%s\"\n", initrd->target);
@@ -113,6 +118,10 @@ char *launch_xl_text(const struct stage_opts *o, const struct staged_guest *sg)
 		strappendf(&text, "vif = [ 'bridge=xenbr0' ]\n");
 	if (g->network == GUEST_NET_USER)
 		strappendf(&text, "# network = user has no xl equivalent: bridged on xenbr0.\n");
+	/* Read by dom0's /etc/init.d/S95xendomains (feature/xen): xl has no
+	 * start order of its own. */
+	if (g->autostart)
+		strappendf(&text, "# autostart_order = %u\n", g->autostart_order);
 	free(cmdline);
 	return text;
 }

@@ -160,6 +160,19 @@ static int plan_kernel(const struct stage_opts *o, struct staged_guest *sg, char
 	struct probe_result pr;
 	const char *file_name = "bzImage";
 
+	/* Xen boots an ELF vmlinux far faster than a bzImage (mk/xen.mk
+	 * deploys vmlinux-NAME beside bzImage-NAME for a Xen host). */
+	if (o->hv == HV_XEN && g->kernel != GUEST_KERNEL_FILE) {
+		char *elf = xasprintf("%s/vmlinux-%s", o->deploy, kname);
+
+		if (access(elf, R_OK) == 0) {
+			free(src);
+			src = elf;
+		} else {
+			free(elf);
+		}
+	}
+
 	if (access(src, R_OK) < 0) {
 		char *why = input_problem(src, errno);
 
