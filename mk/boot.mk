@@ -16,14 +16,16 @@ VMB_BOOT_TARGETS := host $(if $(filter 1,$(MULTI_KVM_GUEST_TRIGGER)),$(VMB_GUEST
 VMB_RUNQEMU_HOST_MEM ?= 1024
 
 # ---- runqemu ----------------------------------------------------------------
-# What runqemu needs to know about this build, beside the images it boots.
-$(VMB_RUNQEMU_CONF): config.mk
+# What runqemu needs to know about this build, beside the images it boots
+# (rewritten when this fragment changes what it records, too).
+$(VMB_RUNQEMU_CONF): config.mk $(top_srcdir)/mk/boot.mk
 	@mkdir -p $(@D)
 	@{ echo '# Written by make (mk/boot.mk) for runqemu: what this build made.'; \
 	  echo 'RUNQEMU_BOARD=$(VMB_BOARD)'; \
 	  echo 'RUNQEMU_MACHINE=$(VMB_QEMU_MACHINE)'; \
 	  echo 'RUNQEMU_HOST_MACHINE=$(or $(VMB_QEMU_HOST_MACHINE),$(VMB_QEMU_MACHINE))'; \
 	  echo 'RUNQEMU_KERNEL_IMAGE=$(VMB_KERNEL_IMAGE)'; \
+	  echo 'RUNQEMU_ARCH=$(VMB_ARCH)'; \
 	  echo 'RUNQEMU_CONSOLE=$(VMB_CONSOLE)'; \
 	  echo 'RUNQEMU_QEMU=$(VMB_QEMU_SYSTEM)'; \
 	  echo 'RUNQEMU_GUESTS="$(filter-out host,$(VMB_BOOT_TARGETS))"'; \

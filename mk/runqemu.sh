@@ -53,6 +53,13 @@ done
 [ -s "$image" ] || die "$image: empty (an interrupted build? run 'make' again)"
 
 # KVM when it really works, probed by booting this very kernel; else TCG.
+# KVM runs only guests of this machine's own architecture.
+build_arch=$(uname -m)
+[ "$build_arch" = aarch64 ] && build_arch=arm64
+if [ -z "$accel" ] && [ -n "${RUNQEMU_ARCH:-}" ] && [ "$RUNQEMU_ARCH" != "$build_arch" ]; then
+  accel=tcg
+  echo "$me: this $build_arch machine cannot run $RUNQEMU_ARCH kernels under KVM -> using tcg" >&2
+fi
 if [ -z "$accel" ]; then
   if [ -x "$RUNQEMU_VMBUNDLE" ]; then
     verdict=$("$RUNQEMU_VMBUNDLE" kvm-probe --kernel="$kernel" --timeout=5 --qemu="$RUNQEMU_QEMU" \
