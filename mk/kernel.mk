@@ -95,6 +95,7 @@ endif
 VMB_SRCARCH = $(if $(filter x86_64 i386 x86,$(VMB_ARCH)),x86,$(VMB_ARCH))
 VMB_KPLAN_ARGS = --dir=$(VMB_KDIR) --source=$(VMB_KERNEL_SOURCE) --arch=$(VMB_ARCH) \
 	--image=$(VMB_KERNEL_IMAGE) --cc=$(VMB_KERNEL_CC) \
+	--store=$(VMB_KSTORE) $(foreach m,$(VMB_KERNEL_STORE_MIRRORS),--mirror=$(m)) \
 	$(foreach d,$(VMB_KCONF_DIRS) $(VMB_KSRC)/arch/$(VMB_SRCARCH)/configs $(VMB_KSRC)/kernel/configs,-I $(d)) \
 	-D KARCH=$(VMB_KARCH) -D KTYPE=$(VMB_KTYPE)
 VMB_KINPUTS_host = $(VMB_HOST_SCC) $(VMB_HOST_KERNEL_FEATURES)
@@ -106,14 +107,18 @@ $(VMB_KDIR)/%/key.mk: config.mk $(VMB_TOOL_DEP) | $(VMB_KSRC_STAMP)
 	@$(VMB_TOOL) kernel-plan --name=$* $(VMB_KPLAN_ARGS) -D KMACHINE=$(if $(filter host,$*),$(VMB_KMACHINE),$*) $(VMB_KINPUTS_$*)
 
 vmb_kplans := $(foreach k,$(VMB_KERNELS),$(VMB_KDIR)/$(k)/key.mk)
-# Goals that need no kernel must not plan (planning waits for the extracted
-# source): cleaning, help, distribution, and Automake's own internal goals
-# (config.status runs "make am--depfiles" while configure runs).
+# A tree configured with --disable-bundle builds no kernel, whatever the goal:
+# it never plans one, so it never extracts the source either.
+# In a bundle tree, goals that need no kernel must not plan (planning waits
+# for the extracted source): cleaning, help, distribution, and Automake's own
+# internal goals (config.status runs "make am--depfiles" while configure runs).
 VMB_NO_KERNEL_GOALS := clean distclean mostlyclean maintainer-clean help check-kvm graph-build \
 	am--depfiles am--refresh Makefile config.status config.h config.mk \
 	dist dist-xz dist-all distdir distcheck distcleancheck
+ifeq ($(VMB_BUNDLE),yes)
 ifneq ($(filter-out $(VMB_NO_KERNEL_GOALS),$(or $(MAKECMDGOALS),all)),)
 -include $(vmb_kplans)
+endif
 endif
 VMB_KEYS = $(sort $(foreach k,$(VMB_KERNELS),$(VMB_KEY_$(k))))
 
@@ -192,6 +197,13 @@ clean-$(1):
 .PHONY: kernel-$(1) menuconfig-$(1) diffconfig-$(1) clean-$(1)
 endef
 $(foreach k,$(VMB_KERNELS),$(eval $(call vmb_kernel_rules,$(k))))
+
+# Publish this tree's finished kernels into a mirror directory (which a
+# static HTTP server may serve): make kernel-store-publish DIR=/srv/kstore
+kernel-store-publish: kernels
+	@test -n "$(DIR)" || { echo "make kernel-store-publish: say where: DIR=/path/to/mirror" >&2; exit 2; }
+	@$(VMB_TOOL) kernel-publish --store=$(VMB_KSTORE) --to=$(abspath $(DIR)) $(VMB_KEYS)
+.PHONY: kernel-store-publish
 
 kernels: $(foreach k,$(VMB_KERNELS),kernel-$(k))
 ifneq ($(VMB_CCACHE),)

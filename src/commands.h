@@ -17,6 +17,8 @@ int cmd_kconfig(int argc, char **argv);
 int cmd_kernel_plan(int argc, char **argv);
 int cmd_kernel_deploy(int argc, char **argv);
 int cmd_kernel_store(int argc, char **argv);
+int cmd_kernel_fetch(int argc, char **argv);
+int cmd_kernel_publish(int argc, char **argv);
 int cmd_patch_tree(int argc, char **argv);
 int cmd_diffconfig(int argc, char **argv);
 int cmd_mkimage(int argc, char **argv);

@@ -24,6 +24,8 @@ static const struct vmb_command commands[] = {
 	{ "patch-tree", cmd_patch_tree, "make a patched, hard-linked copy of the kernel source" },
 	{ "kernel-store", cmd_kernel_store, "store a finished kernel's results under its content key" },
 	{ "kernel-deploy", cmd_kernel_deploy, "copy a stored kernel to the deploy directory" },
+	{ "kernel-fetch", cmd_kernel_fetch, "fetch a finished kernel from a kernel-store mirror, verified" },
+	{ "kernel-publish", cmd_kernel_publish, "publish finished kernels into a kernel-store mirror" },
 	{ "diffconfig", cmd_diffconfig, "turn menuconfig changes into a fragment (or NAME.cfg)" },
 	{ "mkimage", cmd_mkimage, "write an ext2/3/4, cpio, tar.bz2, qcow2 or uImage image of a tree" },
 	{ "sysroot", cmd_sysroot, "resolve, fetch and unpack the target's Debian packages into a sysroot" },

@@ -15,12 +15,17 @@
  * modules, modules-NAME.tgz as links to them (src/deploy/deploy.h); the
  * reports kaudit-NAME.txt and kbuild-NAME.log keep one plain name.
  *
+ * Every entry has a MANIFEST (its key, and each file's size and SHA-256),
+ * so that it can be published to a mirror and verified wherever it is
+ * fetched (kstore.h).
+ *
  * The modules tarball leaves out lib/modules/KVER/build and source: they
  * are links into the tree that built the kernel, so the tarball would
  * differ between build directories and point nowhere on the target.
  */
 #include "commands.h"
 #include "deploy/deploy.h"
+#include "kernel/kstore.h"
 #include "shared/fsutil.h"
 #include "shared/run.h"
 #include "shared/util.h"
@@ -129,6 +134,18 @@ static int store(const char *obj, const char *image, const char *entry)
 		rc = modules_tarball(from, to);
 		free(from);
 		free(to);
+	}
+	/* The manifest lets the entry be published to a mirror and checked
+	 * wherever it is fetched (kstore.h). */
+	if (rc == 0) {
+		const char *key = strrchr(entry, '/') ? strrchr(entry, '/') + 1 : entry;
+		char *err = NULL;
+
+		rc = kstore_write_manifest(tmp, key, &err);
+		if (rc < 0) {
+			vmb_error("%s", err);
+			free(err);
+		}
 	}
 	/* Replace an older entry of the same key (rebuilt after menuconfig). */
 	if (rc == 0 && access(entry, F_OK) == 0)

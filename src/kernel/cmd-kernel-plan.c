@@ -15,6 +15,7 @@
  * move only when something real did, and a no-op make never enters kbuild.
  */
 #include "commands.h"
+#include "kernel/kstore.h"
 #include "scc/outfile.h"
 #include "scc/pipeline.h"
 #include "scc/queue.h"
@@ -33,9 +34,10 @@
 #include <unistd.h>
 
 struct plan_args {
-	const char *name, *dir, *source, *arch, *image, *cc;
+	const char *name, *dir, *source, *arch, *image, *cc, *store;
 	const char **dirs, **defines;
-	size_t ndirs, ndefines;
+	char **mirrors;
+	size_t ndirs, ndefines, nmirrors;
 	const char *const *inputs;
 	size_t ninputs;
 };
@@ -206,10 +208,53 @@ static char *build_dir_of(const char *dir, const char *key)
 /* What identifies the kernel source: a tarball by its path, size and
  * modification time (hashing 140 MB on every plan would cost seconds); a tree
  * by its path and its top Makefile's time. */
-static int hash_source(struct sha256_ctx *h, const char *source)
+/* The SHA-256 of tarball @real (size @st), from DIR/source-digest when that
+ * was made for this very file (same path, size and modification time): a
+ * kernel tarball takes a second to hash, and every plan needs it. */
+static int tarball_digest(const char *dir, const char *real, const struct stat *st,
+			  char hex[SHA256_HEX_LEN + 1])
 {
-	char real[PATH_MAX], buf[128];
+	char *cache = xasprintf("%s/source-digest", dir), *text = NULL, *want;
+	size_t len;
+	int e;
+
+	want = xasprintf("vmbundle source digest 1\t%s\t%lld\t%lld.%09ld\t", real, (long long)st->st_size,
+			 (long long)st->st_mtim.tv_sec, st->st_mtim.tv_nsec);
+	if (read_file(cache, &text, &len) == 0 && startswith(text, want) &&
+	    strlen(text + strlen(want)) == SHA256_HEX_LEN + 1 && text[len - 1] == '\n') {
+		memcpy(hex, text + strlen(want), SHA256_HEX_LEN);
+		hex[SHA256_HEX_LEN] = '\0';
+		e = 0;
+	} else {
+		e = sha256_file(real, hex);
+		if (e == 0) {
+			char *line = xasprintf("%s%s\n", want, hex);
+
+			if (write_if_changed(cache, line) < 0)
+				vmb_warn("kernel-plan: cannot keep the source digest in %s", cache);
+			free(line);
+		}
+	}
+	free(text);
+	free(want);
+	free(cache);
+	return e;
+}
+
+/*
+ * The kernel source's part of the key. A tarball counts by its content, so
+ * the same tarball anywhere (another checkout, another machine, another
+ * path) gives the same key and kernel-store entries can be shared. A tree
+ * counts by where it is and when its top directory last changed: hashing a
+ * live tree would cost more than the builds it saves, and a tree being
+ * edited is kbuild's business (its build directory is kept, so kbuild
+ * rebuilds what changed).
+ */
+static int hash_source(struct sha256_ctx *h, const char *dir, const char *source)
+{
+	char real[PATH_MAX], buf[128], hex[SHA256_HEX_LEN + 1];
 	struct stat st;
+	int e;
 
 	if (!realpath(source, real) || stat(real, &st) < 0) {
 		vmb_error("kernel-plan: kernel source %s: %s (re-run configure)", source, strerror(errno));
@@ -224,11 +269,20 @@ static int hash_source(struct sha256_ctx *h, const char *source)
 			vmb_error("kernel-plan: %s has no Makefile: it is not a kernel tree", real);
 			return -1;
 		}
+		sha256_update_str(h, "tree");
+		sha256_update_str(h, real);
+		snprintf(buf, sizeof(buf), "%lld %lld.%09ld", (long long)st.st_size, (long long)st.st_mtim.tv_sec,
+			 st.st_mtim.tv_nsec);
+		sha256_update_str(h, buf);
+		return 0;
 	}
-	sha256_update_str(h, real);
-	snprintf(buf, sizeof(buf), "%lld %lld.%09ld", (long long)st.st_size, (long long)st.st_mtim.tv_sec,
-		 st.st_mtim.tv_nsec);
-	sha256_update_str(h, buf);
+	e = tarball_digest(dir, real, &st, hex);
+	if (e < 0) {
+		vmb_error("kernel-plan: cannot read kernel source %s: %s", real, strerror(-e));
+		return -1;
+	}
+	sha256_update_str(h, "tarball");
+	sha256_update_str(h, hex);
 	return 0;
 }
 
@@ -283,6 +337,30 @@ static char **input_files(const struct scc_pipeline *p, size_t *n)
 			v[u++] = v[i];
 	*n = u;
 	return v;
+}
+
+/*
+ * A kernel this tree has neither in its store nor in a live build is asked
+ * of the mirrors, in order, before anything compiles: make reads key.mk
+ * after this, and a stored kernel is not built again. A mirror without it
+ * costs nothing; a bad entry is said in one line and skipped.
+ */
+static int fetch_from_mirrors(const struct plan_args *a, const char *key, const char *odir)
+{
+	char *have = xasprintf("%s/%s/config", a->store ? a->store : "", key);
+	char *live = xasprintf("%s/.config", odir);
+	const char *from = NULL;
+	int r = 0;
+
+	if (a->nmirrors && a->store && access(have, F_OK) < 0 && access(live, F_OK) < 0) {
+		r = kstore_fetch(a->store, key, a->mirrors, a->nmirrors, &from);
+		if (r == 0)
+			printf("  %-7s %s (kernel %s from %s)\n", "FETCH", a->name, key, from);
+		r = r < 0 ? -1 : 0;
+	}
+	free(have);
+	free(live);
+	return r;
 }
 
 static int plan(const struct plan_args *a)
@@ -343,14 +421,16 @@ static int plan(const struct plan_args *a)
 	struct sha256_ctx *h = sha256_new();
 	/* The store's format: 2 since the modules tarball leaves out the build
 	 * tree's build/ and source links, and the audit report shows paths
-	 * relative to the build tree (entries of format 1 name another tree). */
-	sha256_update_str(h, "vmbundle kernel key 2");
+	 * relative to the build tree (entries of format 1 name another tree);
+	 * 3 since a tarball source counts by its content, not its path, and
+	 * every entry has a MANIFEST. */
+	sha256_update_str(h, "vmbundle kernel key 3");
 	sha256_update_str(h, a->arch);
 	sha256_update_str(h, a->image);
 	sha256_update_str(h, mode);
 	sha256_update_str(h, patchset);
 	sha256_update_str(h, merged);
-	if (hash_source(h, a->source) < 0 || hash_toolchain(h, a->cc) < 0) {
+	if (mkdirs(a->dir) < 0 || hash_source(h, a->dir, a->source) < 0 || hash_toolchain(h, a->cc) < 0) {
 		sha256_finish(h, key);
 		goto out;
 	}
@@ -403,6 +483,8 @@ static int plan(const struct plan_args *a)
 	path = xasprintf("%s/key.mk", kdir);
 	rc = write_if_changed(path, mk);
 	free(path);
+	if (rc == 0)
+		rc = fetch_from_mirrors(a, key, odir);
 out:
 	free(err);
 	free(files);
@@ -420,10 +502,13 @@ out:
 static void usage(FILE *f)
 {
 	fputs("usage: vmbundle kernel-plan --name=NAME --dir=DIR --source=SRC --arch=ARCH --image=TARGET\n"
-	      "                            --cc=CC [-I DIR]... [-D VAR=VALUE]... INPUT...\n"
+	      "                            --cc=CC [--store=DIR [--mirror=URL]...]\n"
+	      "                            [-I DIR]... [-D VAR=VALUE]... INPUT...\n"
 	      "Resolve kernel NAME's description (INPUTs, as for 'vmbundle scc') and write\n"
 	      "DIR/NAME/{queue,merged.cfg,patches,key.mk} and DIR/obj/KEY/merged.cfg, where\n"
-	      "DIR/obj/KEY links to NAME's build directory DIR/build/NAME.\n",
+	      "DIR/obj/KEY links to NAME's build directory DIR/build/NAME. A kernel\n"
+	      "neither in the store nor built here is fetched from the first mirror\n"
+	      "that has a good entry for KEY (see vmbundle kernel-fetch --help).\n",
 	      f);
 }
 
@@ -433,6 +518,7 @@ int cmd_kernel_plan(int argc, char **argv)
 		{ "name", required_argument, NULL, 'n' },  { "dir", required_argument, NULL, 'd' },
 		{ "source", required_argument, NULL, 's' }, { "arch", required_argument, NULL, 'a' },
 		{ "image", required_argument, NULL, 'i' }, { "cc", required_argument, NULL, 'c' },
+		{ "store", required_argument, NULL, 'S' }, { "mirror", required_argument, NULL, 'm' },
 		{ "help", no_argument, NULL, 'h' },        { NULL, 0, NULL, 0 },
 	};
 	struct plan_args a = { 0 };
@@ -440,6 +526,7 @@ int cmd_kernel_plan(int argc, char **argv)
 
 	a.dirs = xcalloc((size_t)argc, sizeof(*a.dirs));
 	a.defines = xcalloc((size_t)argc, sizeof(*a.defines));
+	a.mirrors = xcalloc((size_t)argc, sizeof(*a.mirrors));
 	while ((c = getopt_long(argc, argv, "I:D:", opts, NULL)) != -1) {
 		switch (c) {
 		case 'n': a.name = optarg; break;
@@ -450,6 +537,19 @@ int cmd_kernel_plan(int argc, char **argv)
 		case 'c': a.cc = optarg; break;
 		case 'I': a.dirs[a.ndirs++] = optarg; break;
 		case 'D': a.defines[a.ndefines++] = optarg; break;
+		case 'S': a.store = optarg; break;
+		case 'm': {
+			char *why = NULL;
+
+			if (!kstore_mirror_valid(optarg, &why)) {
+				vmb_error("kernel-plan: --mirror: %s", why);
+				free(why);
+				rc = 2;
+				goto out;
+			}
+			a.mirrors[a.nmirrors++] = optarg;
+			break;
+		}
 		case 'h': usage(stdout); rc = 0; goto out;
 		default: usage(stderr); rc = 2; goto out;
 		}
@@ -470,5 +570,6 @@ int cmd_kernel_plan(int argc, char **argv)
 out:
 	free(a.dirs);
 	free(a.defines);
+	free(a.mirrors);
 	return rc;
 }
