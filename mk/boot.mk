@@ -16,12 +16,16 @@ VMB_BOOT_TARGETS := host $(if $(filter 1,$(MULTI_KVM_GUEST_TRIGGER)),$(VMB_GUEST
 VMB_RUNQEMU_HOST_MEM ?= 1024
 
 # ---- runqemu ----------------------------------------------------------------
-# What runqemu needs to know about this build, beside the images it boots.
-$(VMB_RUNQEMU_CONF): config.mk
+# What runqemu needs to know about this build, beside the images it boots
+# (rewritten when this fragment changes what it records, too).
+$(VMB_RUNQEMU_CONF): config.mk $(top_srcdir)/mk/boot.mk
 	@mkdir -p $(@D)
 	@{ echo '# Written by make (mk/boot.mk) for runqemu: what this build made.'; \
 	  echo 'RUNQEMU_BOARD=$(VMB_BOARD)'; \
 	  echo 'RUNQEMU_MACHINE=$(VMB_QEMU_MACHINE)'; \
+	  echo 'RUNQEMU_HOST_MACHINE=$(or $(VMB_QEMU_HOST_MACHINE),$(VMB_QEMU_MACHINE))'; \
+	  echo 'RUNQEMU_KERNEL_IMAGE=$(VMB_KERNEL_IMAGE)'; \
+	  echo 'RUNQEMU_ARCH=$(VMB_ARCH)'; \
 	  echo 'RUNQEMU_CONSOLE=$(VMB_CONSOLE)'; \
 	  echo 'RUNQEMU_QEMU=$(VMB_QEMU_SYSTEM)'; \
 	  echo 'RUNQEMU_GUESTS="$(filter-out host,$(VMB_BOOT_TARGETS))"'; \
@@ -49,10 +53,11 @@ all-local: $(if $(filter yes,$(VMB_BUNDLE)),$(VMB_RUNQEMU))
 # ---- check-kvm -----------------------------------------------------------------
 # Seed 003's check, and more: whether QEMU's KVM really runs a kernel here
 # (a /dev/kvm that opens proves nothing), and whether nested KVM is on.
-VMB_PROBE_KERNEL = $(firstword $(wildcard $(foreach k,$(VMB_BOOT_TARGETS),$(VMB_DEPLOY)/bzImage-$(k))))
+VMB_PROBE_KERNEL = $(firstword $(wildcard $(foreach k,$(VMB_BOOT_TARGETS),$(VMB_DEPLOY)/$(VMB_KERNEL_IMAGE)-$(k))))
 check-kvm: $(VMB_TOOL_DEP)
 	@echo "KVM on this machine:"
-	@$(VMB_TOOL) kvm-probe $(if $(VMB_PROBE_KERNEL),--kernel=$(VMB_PROBE_KERNEL)) --timeout=5 | sed 's/^/  /'
+	@$(VMB_TOOL) kvm-probe $(if $(VMB_PROBE_KERNEL),--kernel=$(VMB_PROBE_KERNEL)) --timeout=5 \
+	  --qemu=$(VMB_QEMU_SYSTEM) --machine=$(VMB_QEMU_MACHINE) --console=$(VMB_CONSOLE) | sed 's/^/  /'
 	@echo "  CPU: $$(sed -n 's/^vendor_id[^:]*: //p' /proc/cpuinfo | head -n 1)," \
 	  "virtualisation flag: $$(grep -m1 -ow 'svm\|vmx' /proc/cpuinfo || echo none)" \
 	  "$$(grep -qw hypervisor /proc/cpuinfo && echo '(this machine is itself a guest)')"

@@ -49,8 +49,11 @@ export KBUILD_BUILD_HOST := vmbundle
 # machine. They bring their own job count: kbuild then runs with -j of what
 # the hosts take (its own jobserver, not the top-level one).
 VMB_KCC = $(strip $(VMB_CCACHE) $(if $(VMB_CCACHE),,$(VMB_KWRAP)) $(VMB_KERNEL_CC))
-vmb_kcc_var = $(if $(VMB_CCACHE)$(VMB_KWRAP),'CC=$(VMB_KCC)')
-vmb_kcc_opt = $(if $(vmb_kcc_var),'--make-var=CC=$(VMB_KCC)')
+# A board of another architecture: its cross compiler's prefix, given to
+# every kbuild run (CC above already carries it).
+vmb_kcc_var = $(if $(VMB_CCACHE)$(VMB_KWRAP),'CC=$(VMB_KCC)') $(if $(VMB_CROSS_COMPILE),CROSS_COMPILE=$(VMB_CROSS_COMPILE))
+vmb_kcc_opt = $(if $(VMB_CCACHE)$(VMB_KWRAP),'--make-var=CC=$(VMB_KCC)') \
+	$(if $(VMB_CROSS_COMPILE),--make-var=CROSS_COMPILE=$(VMB_CROSS_COMPILE))
 vmb_kjobs = $(if $(VMB_KJOBS),-j$(VMB_KJOBS))
 ifneq ($(VMB_CCACHE),)
 export CCACHE_STATSLOG := $(abs_builddir)/$(VMB_KDIR)/ccache-stats.log

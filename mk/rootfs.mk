@@ -20,7 +20,9 @@ VMB_HOST_HOSTNAME ?= $(VMB_BOARD)
 # Build products installed into a tree (SRC:DEST[:MODE], SRC relative to the
 # build directory): the on-target guest launcher goes into the host, with the
 # init script that autostarts guests (rcS runs /etc/init.d/S??* start).
-VMB_ROOTFS_ADD_host = $(if $(filter vmguest$(EXEEXT),$(noinst_PROGRAMS)),vmguest$(EXEEXT):/usr/bin/vmguest:0755 \
+# A board of another architecture gets the launcher cross-built for it.
+VMB_VMGUEST_TARGET = $(if $(VMB_CROSS_COMPILE),vmguest-cross,vmguest$(EXEEXT))
+VMB_ROOTFS_ADD_host = $(if $(filter vmguest$(EXEEXT),$(noinst_PROGRAMS)),$(VMB_VMGUEST_TARGET):/usr/bin/vmguest:0755 \
 	$(abs_top_srcdir)/src/launcher/vmguest.init:/etc/init.d/S90vmguest:0755)
 
 # templates/ of the external layers first, then the project's own.

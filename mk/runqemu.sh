@@ -41,7 +41,7 @@ case " host $RUNQEMU_GUESTS " in
   *" $target "*) ;;
   *) die "no image named '$target' here (known: host $RUNQEMU_GUESTS)" ;;
 esac
-kernel="$here/bzImage-$target"
+kernel="$here/${RUNQEMU_KERNEL_IMAGE:-bzImage}-$target"
 [ -s "$kernel" ] || die "$kernel: missing or empty: run 'make' in the build tree first"
 if [ -x "$RUNQEMU_VMBUNDLE" ]; then
   "$RUNQEMU_VMBUNDLE" probe --expect=kernel "$kernel" >/dev/null ||
@@ -55,9 +55,17 @@ done
 [ -s "$image" ] || die "$image: empty (an interrupted build? run 'make' again)"
 
 # KVM when it really works, probed by booting this very kernel; else TCG.
+# KVM runs only guests of this machine's own architecture.
+build_arch=$(uname -m)
+[ "$build_arch" = aarch64 ] && build_arch=arm64
+if [ -z "$accel" ] && [ -n "${RUNQEMU_ARCH:-}" ] && [ "$RUNQEMU_ARCH" != "$build_arch" ]; then
+  accel=tcg
+  echo "$me: this $build_arch machine cannot run $RUNQEMU_ARCH kernels under KVM -> using tcg" >&2
+fi
 if [ -z "$accel" ]; then
   if [ -x "$RUNQEMU_VMBUNDLE" ]; then
-    verdict=$("$RUNQEMU_VMBUNDLE" kvm-probe --kernel="$kernel" --timeout=5)
+    verdict=$("$RUNQEMU_VMBUNDLE" kvm-probe --kernel="$kernel" --timeout=5 --qemu="$RUNQEMU_QEMU" \
+      --machine="$RUNQEMU_MACHINE" --console="$RUNQEMU_CONSOLE")
   else
     verdict="tcg: vmbundle tool not found at $RUNQEMU_VMBUNDLE, so KVM was not probed"
   fi
@@ -65,6 +73,10 @@ if [ -z "$accel" ]; then
   echo "$me: ${verdict#*: } -> using $accel" >&2
 fi
 if [ "$accel" = kvm ]; then cpu=host; else cpu=max; fi
+# The host's machine may differ from its guests' (qemuarm64: EL2 emulated,
+# so the host's own KVM runs its guests).
+machine=$RUNQEMU_MACHINE
+[ "$target" = host ] && machine=${RUNQEMU_HOST_MACHINE:-$RUNQEMU_MACHINE}
 
 root="console=$RUNQEMU_CONSOLE panic=-1"
 case $image in
@@ -106,7 +118,7 @@ if [ -n "$xen" ]; then
     -serial mon:stdio -no-reboot $qemuparams
 fi
 # shellcheck disable=SC2086
-exec "$RUNQEMU_QEMU" -nodefaults -no-user-config -display none -machine "$RUNQEMU_MACHINE" \
+exec "$RUNQEMU_QEMU" -nodefaults -no-user-config -display none -machine "$machine" \
   -accel "$accel" -cpu "$cpu" -m "$mem" -smp 2 -kernel "$kernel" -append "$root $bootparams" \
   "$@" -netdev "user,id=net0$fwd" -device virtio-net-pci,netdev=net0 \
   -serial mon:stdio -no-reboot $qemuparams

@@ -116,28 +116,31 @@ static int wait_marker(int fd, const char *marker, int timeout_s)
 	}
 }
 
-static int qemu_runs_kvm(const char *qemu, const char *kernel, int timeout_s, char **why)
+/* How QEMU runs the probe: the board's QEMU, machine and serial console. */
+struct probe_qemu {
+	const char *qemu, *machine, *console;
+};
+
+static int qemu_runs_kvm(const struct probe_qemu *q, const char *kernel, int timeout_s, char **why)
 {
 	char payload[] = "/tmp/vmbundle-kvm-probe.XXXXXX";
 	const char *image = kernel ? kernel : payload;
 	const char *marker = kernel ? KERNEL_MARKER : PAYLOAD_MARKER;
-	const char *argv[] = { qemu, "-nodefaults", "-no-user-config", "-display", "none",
-			       "-machine", "q35", "-accel", "kvm", "-cpu", "max", "-m", "128",
-			       "-kernel", image, "-append", "console=ttyS0 earlyprintk=ttyS0 panic=-1",
+	char *append = xasprintf("console=%s earlyprintk=%s panic=-1", q->console, q->console);
+	const char *argv[] = { q->qemu, "-nodefaults", "-no-user-config", "-display", "none",
+			       "-machine", q->machine, "-accel", "kvm", "-cpu", "max", "-m", "128",
+			       "-kernel", image, "-append", append,
 			       "-serial", "stdio", "-no-reboot", NULL };
 	struct run_opts o = { .in = { RUN_NULL, NULL, 0 }, .out = { RUN_PIPE, NULL, 0 } };
 	struct run_child c;
 	char *err = NULL;
-	int seen;
+	int seen = -1;
 
 	if (!kernel && write_payload(payload, why) < 0)
-		return -1;
+		goto out;
 	if (run_start(argv, &o, &c, &err) < 0) {
 		*why = xasprintf("cannot run QEMU: %s", err);
-		free(err);
-		if (!kernel)
-			unlink(payload);
-		return -1;
+		goto out;
 	}
 	seen = wait_marker(c.out_fd, marker, timeout_s);
 	if (seen != -1)
@@ -149,7 +152,9 @@ static int qemu_runs_kvm(const char *qemu, const char *kernel, int timeout_s, ch
 				 kernel ? kernel : "the probe payload", timeout_s);
 	else if (seen == -1)
 		*why = xasprintf("QEMU -accel kvm ended before %s spoke", kernel ? kernel : "the probe payload");
+out:
 	free(err);
+	free(append);
 	if (!kernel)
 		unlink(payload);
 	return seen == 1 ? 0 : -1;
@@ -157,13 +162,16 @@ static int qemu_runs_kvm(const char *qemu, const char *kernel, int timeout_s, ch
 
 static void usage(FILE *f)
 {
-	fputs("usage: vmbundle kvm-probe [--kernel=IMAGE] [--qemu=PROGRAM] [--timeout=SECONDS] [--quiet]\n"
+	fputs("usage: vmbundle kvm-probe [--kernel=IMAGE] [--qemu=PROGRAM] [--machine=TYPE] [--console=DEV]\n"
+	      "                          [--timeout=SECONDS] [--quiet]\n"
 	      "Say whether QEMU can use KVM here (\"kvm: ...\") or must use TCG (\"tcg: ...\").\n"
 	      "Opens /dev/kvm (API version, VM creation), then boots IMAGE (a Linux kernel:\n"
 	      "the real test) or a tiny built-in payload with -accel kvm and waits for its\n"
 	      "console. Exit status 0 either way; 2 on bad usage.\n"
 	      "  --kernel=IMAGE     boot this kernel (recommended; the payload runs no Linux)\n"
 	      "  --qemu=PROGRAM     default qemu-system-x86_64\n"
+	      "  --machine=TYPE     QEMU machine (default q35; the payload is x86 code)\n"
+	      "  --console=DEV      the kernel's serial console (default ttyS0)\n"
 	      "  --timeout=SECONDS  how long the boot may stay silent (default 10)\n"
 	      "  --quiet            print only kvm or tcg\n",
 	      f);
@@ -174,9 +182,11 @@ int cmd_kvm_probe(int argc, char **argv)
 	static const struct option opts[] = {
 		{ "kernel", required_argument, NULL, 'k' }, { "qemu", required_argument, NULL, 'q' },
 		{ "timeout", required_argument, NULL, 't' }, { "quiet", no_argument, NULL, 's' },
+		{ "machine", required_argument, NULL, 'm' }, { "console", required_argument, NULL, 'c' },
 		{ "help", no_argument, NULL, 'h' },          { NULL, 0, NULL, 0 },
 	};
-	const char *kernel = NULL, *qemu = "qemu-system-x86_64";
+	struct probe_qemu q = { .qemu = "qemu-system-x86_64", .machine = "q35", .console = "ttyS0" };
+	const char *kernel = NULL;
 	int c, timeout_s = 10;
 	bool quiet = false, kvm;
 	char *why = NULL;
@@ -184,7 +194,9 @@ int cmd_kvm_probe(int argc, char **argv)
 	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
 		switch (c) {
 		case 'k': kernel = optarg; break;
-		case 'q': qemu = optarg; break;
+		case 'q': q.qemu = optarg; break;
+		case 'm': q.machine = optarg; break;
+		case 'c': q.console = optarg; break;
 		case 't':
 			timeout_s = atoi(optarg);
 			if (timeout_s <= 0) {
@@ -205,7 +217,7 @@ int cmd_kvm_probe(int argc, char **argv)
 		vmb_error("kvm-probe: %s: cannot read: %s", kernel, strerror(errno));
 		return 2;
 	}
-	kvm = kvm_dev_probe("/dev/kvm", &why) == 0 && qemu_runs_kvm(qemu, kernel, timeout_s, &why) == 0;
+	kvm = kvm_dev_probe("/dev/kvm", &why) == 0 && qemu_runs_kvm(&q, kernel, timeout_s, &why) == 0;
 	if (kvm)
 		why = kernel ? xasprintf("QEMU ran %s with -accel kvm", kernel)
 			     : xstrdup("QEMU ran the probe payload with -accel kvm (32-bit code only: --kernel tries a real kernel)");

@@ -23,8 +23,12 @@ static const struct conf_key board_keys[] = {
 	{ "arch", CONF_STRING },          /* kbuild ARCH: x86_64, arm64 */
 	{ "karch", CONF_STRING },         /* KARCH defined for .scc conditionals */
 	{ "kmachine", CONF_STRING },      /* KMACHINE of the board's BSP description */
+	{ "cross_compile", CONF_STRING }, /* kbuild CROSS_COMPILE on other build machines */
+	{ "cross_compile_package", CONF_STRING }, /* the Debian package providing it */
 	{ "qemu_system", CONF_STRING },   /* qemu-system-x86_64 */
-	{ "qemu_machine", CONF_STRING },  /* q35, virt, microvm */
+	{ "qemu_package", CONF_STRING },  /* the Debian package providing it */
+	{ "qemu_machine", CONF_STRING },  /* q35, virt, microvm: the host and its guests */
+	{ "qemu_host_machine", CONF_STRING }, /* the host's own, when it differs */
 	{ "qemu_cpu", CONF_STRING },
 	{ "console", CONF_STRING },       /* serial console device: ttyS0 */
 	{ "kernel_image", CONF_STRING },  /* kbuild target: bzImage, Image */

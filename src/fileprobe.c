@@ -86,11 +86,59 @@ static bool probe_bzimage(const struct probe_ctx *c, struct probe_result *r)
 	return true;
 }
 
+/* An uncompressed Image has no version field in its header, but carries
+ * the kernel's banner, "Linux version 6.1.192 (...)", in its data: scan
+ * for it (bounded; chunks overlap by the longest match we take). */
+#define BANNER "Linux version "
+#define BANNER_SCAN_MAX ((off_t)64 << 20)
+
+static void image_banner_version(const struct probe_ctx *c, char *out, size_t outlen)
+{
+	enum { CHUNK = 1 << 20, KEEP = 128 };
+	char *buf = xmalloc(CHUNK + KEEP + 1);
+	size_t have = 0;
+	off_t off = 0, end = c->size < BANNER_SCAN_MAX ? c->size : BANNER_SCAN_MAX;
+
+	out[0] = '\0';
+	while (off < end) {
+		ssize_t n = read_at(c, buf + have, CHUNK, off);
+		char *hit;
+
+		if (n <= 0)
+			break;
+		have += (size_t)n;
+		off += n;
+		hit = memmem(buf, have, BANNER, strlen(BANNER));
+		if (hit && (size_t)(hit - buf) + strlen(BANNER) + 64 <= have) {
+			const char *v = hit + strlen(BANNER);
+			size_t len = 0;
+
+			while (len < 64 && len + 1 < outlen && v[len] > ' ' && v[len] < 0x7f)
+				len++;
+			memcpy(out, v, len);
+			out[len] = '\0';
+			break;
+		}
+		if (have > KEEP) {
+			memmove(buf, buf + have - KEEP, KEEP);
+			have = KEEP;
+		}
+	}
+	free(buf);
+}
+
 /* arm64 and RISC-V "Image" headers carry a magic at a fixed offset. */
 static bool probe_flat_image(const struct probe_ctx *c, struct probe_result *r)
 {
 	if (has(c, 0x38, "ARM\x64", 4)) {
-		set(r, PROBE_KERNEL, "Image", "arm64 Image");
+		char version[72], desc[160];
+
+		image_banner_version(c, version, sizeof(version));
+		if (version[0])
+			snprintf(desc, sizeof(desc), "arm64 Image (Linux %s)", version);
+		else
+			snprintf(desc, sizeof(desc), "arm64 Image");
+		set(r, PROBE_KERNEL, "Image", desc);
 		return true;
 	}
 	if (has(c, 0x34, "RSC\x05", 4)) {

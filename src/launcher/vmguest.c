@@ -24,6 +24,16 @@
 
 /* How long `stop` lets QEMU end on SIGTERM before SIGKILL. */
 #define STOP_GRACE_MS 10000
+/* The QEMU that runs guests of the launcher's own architecture: the
+ * launcher is built for the host it runs on, and KVM runs only guests of
+ * the host's architecture. */
+#if defined(__aarch64__)
+#define VMGUEST_QEMU "qemu-system-aarch64"
+#elif defined(__x86_64__)
+#define VMGUEST_QEMU "qemu-system-x86_64"
+#else
+#error "vmguest: no QEMU known for this architecture; add it beside aarch64 and x86_64"
+#endif
 /* A QEMU that dies this soon after start failed to start (bad option,
  * unreadable file, no accelerator): report it now, not at the next list. */
 #define START_SETTLE_MS 500
@@ -52,7 +62,7 @@ static void usage(FILE *f)
 	      "  --conf-dir=DIR           launch configurations (default /etc/vmbundle/guests)\n"
 	      "  --run-dir=DIR            pid files and console sockets (default /run/vmguest)\n"
 	      "  --log-dir=DIR            console logs (default /var/log/vmguest)\n"
-	      "  --qemu=PROGRAM           QEMU to run (default qemu-system-x86_64)\n",
+	      "  --qemu=PROGRAM           QEMU to run (default " VMGUEST_QEMU ")\n",
 	      f);
 }
 
@@ -423,7 +433,7 @@ int main(int argc, char **argv)
 	};
 	struct launcher l = {
 		.dirs = { "/etc/vmbundle/guests", "/run/vmguest", "/var/log/vmguest" },
-		.qemu = "qemu-system-x86_64",
+		.qemu = VMGUEST_QEMU,
 	};
 	int c;
 

@@ -25,7 +25,8 @@ static void usage(FILE *f)
 	      "                        DEPLOY/NAME-BOARD.rootfs.FMT\n"
 	      "  --tree DIR            the carrier's assembled root filesystem\n"
 	      "  --permissions FILE    its permissions table (makedevs format); repeatable\n"
-	      "  --deploy DIR          kernels bzImage-NAME, config-NAME and guest images\n"
+	      "  --deploy DIR          kernels IMAGE-NAME, config-NAME and guest images\n"
+	      "  --kernel-image IMAGE  the board's kernel image name: bzImage (default), Image\n"
 	      "  --board BOARD         the board name in image file names\n"
 	      "  --format FMT          a carrier image format; repeatable (default ext4)\n"
 	      "  --guest NAME          a carried guest (guests/NAME.conf); repeatable\n"
@@ -188,11 +189,13 @@ int cmd_stage(int argc, char **argv)
 		{ "epoch", required_argument, NULL, 'e' },
 		{ "console", required_argument, NULL, 'c' },
 		{ "machine", required_argument, NULL, 'M' },
+		{ "kernel-image", required_argument, NULL, 'K' },
 		{ "check", no_argument, NULL, 'k' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	struct stage_opts o = { .carrier = "host", .console = "ttyS0", .machine = "q35" };
+	struct stage_opts o = { .carrier = "host", .console = "ttyS0", .machine = "q35",
+				  .kernel_image = "bzImage" };
 	struct namelist carried = { 0 }, dirs = { 0 }, perms = { 0 }, ext = { 0 }, bundled = { 0 },
 		       xl = { 0 };
 	struct guest_set set = { 0 };
@@ -259,6 +262,14 @@ int cmd_stage(int argc, char **argv)
 		case 'e': epoch = optarg; break;
 		case 'c': o.console = optarg; break;
 		case 'M': o.machine = optarg; break;
+		case 'K':
+			if (!*optarg || strchr(optarg, '/')) {
+				vmb_error("stage: --kernel-image '%s': a file name prefix such as bzImage or Image, not a path",
+					  optarg);
+				goto out;
+			}
+			o.kernel_image = optarg;
+			break;
 		case 'k': check_only = true; break;
 		case 'h':
 			usage(stdout);

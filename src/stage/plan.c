@@ -155,10 +155,10 @@ static int plan_kernel(const struct stage_opts *o, struct staged_guest *sg, char
 	struct guest *g = sg->g;
 	const char *kname = g->kernel == GUEST_KERNEL_HOST ? "host" : g->name;
 	char *src = g->kernel == GUEST_KERNEL_FILE ? xstrdup(g->kernel_path) :
-		    xasprintf("%s/bzImage-%s", o->deploy, kname);
+		    xasprintf("%s/%s-%s", o->deploy, o->kernel_image, kname);
 	struct staged_file *f;
 	struct probe_result pr;
-	const char *file_name = "bzImage";
+	const char *file_name = o->kernel_image;
 
 	/* Xen boots an ELF vmlinux far faster than a bzImage (mk/xen.mk
 	 * deploys vmlinux-NAME beside bzImage-NAME for a Xen host). */
@@ -371,7 +371,7 @@ int stage_plan(struct stage_plan *p, const struct stage_opts *o, struct guest_se
 		if (xlcfg_plan(o, o->xl_files.v[i], &p->guests[p->nguests++], err) < 0)
 			return -1;
 	{
-		char *k = xasprintf("%s/bzImage-%s", o->deploy, o->carrier);
+		char *k = xasprintf("%s/%s-%s", o->deploy, o->kernel_image, o->carrier);
 
 		p->host_kernel_version = kernel_version_of(k);
 		p->host_config_sha256 = config_sha_of(o, o->carrier);

@@ -79,6 +79,7 @@ struct stage_opts {
 	uint64_t size, extra, epoch;
 	const char *console;     /* guests' serial console: ttyS0 */
 	const char *machine;     /* qemu machine: q35 */
+	const char *kernel_image; /* the board's kernel image name, deploy prefix: bzImage, Image */
 	struct hash_cache *cache; /* known SHA-256s of sources; may be NULL */
 };
 

@@ -268,6 +268,17 @@ int main(void)
 	memset(b, 0, sizeof(b));
 	memcpy(b + 0x38, "ARM\x64", 4);
 	expect("Image", b, 4096, PROBE_KERNEL, "Image", "arm64 Image");
+	{
+		/* The banner in the data, across the scan's 1 MiB chunk boundary. */
+		size_t big = 3u << 20, at = (1u << 20) - 5;
+		unsigned char *img = calloc(1, big);
+		const char *banner = "Linux version 6.1.192 (vmbundle@vmbundle) #1 SMP";
+
+		memcpy(img + 0x38, "ARM\x64", 4);
+		memcpy(img + at, banner, strlen(banner));
+		expect("Image-banner", img, big, PROBE_KERNEL, "Image", "arm64 Image (Linux 6.1.192)");
+		free(img);
+	}
 	memset(b, 0, sizeof(b));
 	memcpy(b + 0x34, "RSC\x05", 4);
 	expect("Image-riscv", b, 4096, PROBE_KERNEL, "Image", "RISC-V Image");
