@@ -11,6 +11,7 @@
  */
 #include "kernel/kstore.h"
 #include "shared/fsutil.h"
+#include "shared/input.h"
 #include "shared/run.h"
 #include "shared/sha256.h"
 #include "shared/util.h"
@@ -201,15 +202,19 @@ bad:
 
 static int manifest_read(const char *entry, struct manifest *m, char **why)
 {
-	char *path = xasprintf("%s/%s", entry, KSTORE_MANIFEST), *text = NULL;
+	char *path = xasprintf("%s/%s", entry, KSTORE_MANIFEST), *text = NULL, *err = NULL;
 	size_t len;
-	int e = read_file(path, &text, &len), rc;
+	int rc;
 
-	free(path);
-	if (e < 0) {
-		*why = xasprintf("no readable MANIFEST (%s)", strerror(-e));
+	/* A manifest lists a handful of files: a big one is not a manifest
+	 * (and a mirror is not trusted with our memory). */
+	if (input_read(path, 1 << 20, &text, &len, &err) < 0) {
+		*why = xasprintf("no readable MANIFEST (%s)", err);
+		free(err);
+		free(path);
 		return -1;
 	}
+	free(path);
 	if (strlen(text) != len) {
 		*why = xasprintf("MANIFEST is not text");
 		free(text);
