@@ -259,18 +259,27 @@ static int files_match(const char *entry, const struct manifest *m, char **why)
 	return 0;
 }
 
+/* @entry's manifest, for key @key, into @m: read and parsed once, for the
+ * caller to check or fetch its files with. */
+static int manifest_for(const char *entry, const char *key, struct manifest *m, char **why)
+{
+	if (manifest_read(entry, m, why) < 0)
+		return -1;
+	if (!streq(m->key, key)) {
+		*why = xasprintf("MANIFEST is for key %s, not %s", m->key, key);
+		manifest_free(m);
+		return -1;
+	}
+	return 0;
+}
+
 int kstore_verify(const char *entry, const char *key, char **why)
 {
 	struct manifest m;
 	int rc;
 
-	if (manifest_read(entry, &m, why) < 0)
+	if (manifest_for(entry, key, &m, why) < 0)
 		return -1;
-	if (!streq(m.key, key)) {
-		*why = xasprintf("MANIFEST is for key %s, not %s", m.key, key);
-		manifest_free(&m);
-		return -1;
-	}
 	rc = files_match(entry, &m, why);
 	manifest_free(&m);
 	return rc;
@@ -372,7 +381,9 @@ static int fetch_one(const char *url, const char *key, const char *tmp, char **w
 
 	if (r != 0)
 		return r;
-	if (manifest_read(tmp, &m, why) < 0)
+	/* The key is checked before anything else is fetched: an entry of
+	 * another kernel costs one small file, not a kernel's worth. */
+	if (manifest_for(tmp, key, &m, why) < 0)
 		return -1;
 	for (size_t i = 0; i < m.nfiles && r == 0; i++) {
 		r = get_file(url, key, m.files[i].name, tmp, why);
@@ -381,9 +392,9 @@ static int fetch_one(const char *url, const char *key, const char *tmp, char **w
 			r = -1;
 		}
 	}
-	manifest_free(&m);
 	if (r == 0)
-		r = kstore_verify(tmp, key, why);
+		r = files_match(tmp, &m, why);
+	manifest_free(&m);
 	return r;
 }
 
@@ -415,7 +426,10 @@ int kstore_fetch(const char *store, const char *key, char *const *mirrors, size_
 			break;
 		}
 		r = fetch_one(mirrors[i], key, tmp, &why);
-		if (r == 0 && chmod(tmp, 0755) == 0 && rename(tmp, dest) == 0) {
+		if (r == 0 && chmod(tmp, 0755) < 0) {
+			vmb_error("cannot make '%s' readable: %s", tmp, strerror(errno));
+			rc = -1;
+		} else if (r == 0 && rename(tmp, dest) == 0) {
 			*from = mirrors[i];
 			rc = 0;
 		} else if (r == 0 && (errno == EEXIST || errno == ENOTEMPTY)) {
@@ -474,7 +488,7 @@ int kstore_publish(const char *store, const char *key, const char *to, char **er
 	path = xasprintf("%s/%s", entry, KSTORE_MANIFEST);
 	if (access(path, F_OK) < 0 && kstore_write_manifest(entry, key, err) < 0)
 		goto out;
-	if (kstore_verify(entry, key, &why) < 0 || manifest_read(entry, &m, &why) < 0) {
+	if (manifest_for(entry, key, &m, &why) < 0 || files_match(entry, &m, &why) < 0) {
 		*err = xasprintf("'%s' is not a good entry: %s", entry, why);
 		goto out;
 	}
