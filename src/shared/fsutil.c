@@ -99,11 +99,10 @@ int copy_file_atomic(const char *from, const char *to, char **err)
 	int in, out, e = 0;
 	ssize_t n;
 
-	in = open(from, O_RDONLY | O_CLOEXEC);
-	if (in < 0 || fstat(in, &st) < 0) {
-		*err = xasprintf("cannot read '%s': %s", from, strerror(errno));
-		if (in >= 0)
-			close(in);
+	/* Through the input helper: a FIFO or device given as @from is named,
+	 * never opened for a read that would wait for ever. */
+	in = input_open(from, &st, err);
+	if (in < 0) {
 		free(tmp);
 		return -1;
 	}
