@@ -64,7 +64,10 @@ static const struct conf_key guest_keys[] = {
 	{ "image_formats", CONF_LIST },
 	{ "memory", CONF_UINT },          /* MiB */
 	{ "vcpus", CONF_UINT },
-	{ "disks", CONF_LIST },
+	{ "disks", CONF_LIST },           /* files to stage, or the target's /dev/...[,ro] */
+	{ "display", CONF_STRING },       /* none, vga (doc/guest-devices.md) */
+	{ "pci", CONF_LIST },             /* PCI functions passed through with vfio */
+	{ "usb", CONF_LIST },             /* USB devices passed through, VENDOR:PRODUCT */
 	{ "network", CONF_STRING },       /* user, bridge, none */
 	{ "cmdline", CONF_STRING },
 	{ "hostname", CONF_STRING },

@@ -21,6 +21,8 @@ static const struct conf_key launch_keys[] = {
 	{ "memory", CONF_UINT },      { "vcpus", CONF_UINT },         { "network", CONF_STRING },
 	{ "cmdline", CONF_STRING },   { "machine", CONF_STRING },     { "accel", CONF_STRING },
 	{ "autostart", CONF_BOOL },   { "autostart_order", CONF_UINT },
+	{ "host_disks", CONF_LIST },  { "display", CONF_STRING },     { "pci", CONF_LIST },
+	{ "usb", CONF_LIST },
 };
 static const struct conf_schema launch_schema = { "launch", launch_keys, ARRAY_SIZE(launch_keys) };
 
@@ -57,6 +59,65 @@ static void split_disks(struct guest *g, const char *list)
 		g->disks[g->ndisks++] = xstrdup(w);
 	}
 	free(copy);
+}
+
+/* The blank-separated words of @list, each checked by @one; the first bad
+ * one is the error. */
+static int each_word(const struct conf *c, const char *key, struct guest *g,
+		     int (*one)(struct guest *g, const char *w, const char **why), char **err)
+{
+	const char *list = conf_get(c, key), *why = NULL;
+	char *copy, *save = NULL;
+	int r = 0;
+
+	if (!list)
+		return 0;
+	copy = xstrdup(list);
+	for (char *w = strtok_r(copy, " \t", &save); w && !r; w = strtok_r(NULL, " \t", &save))
+		if (one(g, w, &why) < 0)
+			r = bad(err, c, key, "%s '%s': %s", key, w, why);
+	free(copy);
+	return r;
+}
+
+static int add_host_disk(struct guest *g, const char *w, const char **why)
+{
+	char *path;
+	bool ro;
+
+	*why = devspec_host_disk(w, &path, &ro);
+	if (*why)
+		return -1;
+	g->host_disks = xrealloc(g->host_disks, (g->nhost_disks + 1) * sizeof(*g->host_disks));
+	g->host_disk_ro = xrealloc(g->host_disk_ro, (g->nhost_disks + 1) * sizeof(*g->host_disk_ro));
+	g->host_disks[g->nhost_disks] = path;
+	g->host_disk_ro[g->nhost_disks++] = ro;
+	return 0;
+}
+
+static int add_pci(struct guest *g, const char *w, const char **why)
+{
+	char addr[13];
+
+	*why = devspec_pci(w, addr);
+	if (*why)
+		return -1;
+	g->pci = xrealloc(g->pci, (g->npci + 1) * sizeof(*g->pci));
+	g->pci[g->npci++] = xstrdup(addr);
+	return 0;
+}
+
+static int add_usb(struct guest *g, const char *w, const char **why)
+{
+	unsigned v, p;
+
+	*why = devspec_usb(w, &v, &p);
+	if (*why)
+		return -1;
+	g->usb = xrealloc(g->usb, (g->nusb + 1) * sizeof(*g->usb));
+	g->usb[g->nusb][0] = v;
+	g->usb[g->nusb++][1] = p;
+	return 0;
 }
 
 static int fill_guest(const struct conf *c, const char *path, struct guest *g, char **err)
@@ -96,6 +157,11 @@ static int fill_guest(const struct conf *c, const char *path, struct guest *g, c
 					       : GUEST_NET_NONE;
 	if ((v = conf_get(c, "disks")))
 		split_disks(g, v);
+	if ((v = conf_get(c, "display")) && devspec_display(v, &g->display) < 0)
+		return bad(err, c, "display", "display '%s' is not one of none, vga", v);
+	if (each_word(c, "host_disks", g, add_host_disk, err) < 0 || each_word(c, "pci", g, add_pci, err) < 0 ||
+	    each_word(c, "usb", g, add_usb, err) < 0)
+		return -1;
 	return 0;
 }
 
@@ -271,6 +337,14 @@ void guest_free(struct guest *g)
 		free(g->disks[i]);
 	free(g->disks);
 	free(g->disk_formats);
+	for (size_t i = 0; i < g->nhost_disks; i++)
+		free(g->host_disks[i]);
+	free(g->host_disks);
+	free(g->host_disk_ro);
+	for (size_t i = 0; i < g->npci; i++)
+		free(g->pci[i]);
+	free(g->pci);
+	free(g->usb);
 	memset(g, 0, sizeof(*g));
 }
 

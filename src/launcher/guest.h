@@ -7,6 +7,7 @@
 #ifndef VMB_GUEST_H
 #define VMB_GUEST_H
 
+#include "shared/devspec.h"
 #include "shared/util.h"
 
 #include <stdbool.h>
@@ -36,6 +37,15 @@ struct guest {
 	enum guest_net network;
 	bool autostart;
 	unsigned autostart_order;
+	/* The target's own devices (doc/guest-devices.md). */
+	char **host_disks;     /* block devices, after the staged disks */
+	bool *host_disk_ro;
+	size_t nhost_disks;
+	enum guest_display display;
+	char **pci;            /* "0000:03:00.0", bound to vfio-pci at start */
+	size_t npci;
+	unsigned (*usb)[2];    /* vendor, product */
+	size_t nusb;
 };
 
 /* Parse one launch configuration. The file must be named NAME.conf and say

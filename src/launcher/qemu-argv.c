@@ -67,6 +67,67 @@ static void add_disks(const struct guest *g, struct strv *a)
 	}
 }
 
+/* The target's own block devices, after the staged disks. cache=none:
+ * the guest has the device to itself, the host's page cache only doubles
+ * what the guest caches. */
+static void add_host_disks(const struct guest *g, struct strv *a)
+{
+	for (size_t i = 0; i < g->nhost_disks; i++) {
+		char *file = qemu_escape_commas(g->host_disks[i]);
+
+		strv_add(a, "-drive");
+		strv_addf(a, "file=%s,if=virtio,format=raw,cache=none%s", file,
+			  g->host_disk_ro[i] ? ",readonly=on" : "");
+		free(file);
+	}
+}
+
+/* PCI functions (bound to vfio-pci by the launcher) and USB devices. */
+static void add_passthrough(const struct guest *g, struct strv *a)
+{
+	for (size_t i = 0; i < g->npci; i++) {
+		strv_add(a, "-device");
+		strv_addf(a, "vfio-pci,host=%s", g->pci[i]);
+	}
+	if (!g->nusb)
+		return;
+	strv_add(a, "-device");
+	strv_add(a, "qemu-xhci,id=xhci");
+	for (size_t i = 0; i < g->nusb; i++) {
+		strv_add(a, "-device");
+		strv_addf(a, "usb-host,bus=xhci.0,vendorid=0x%04x,productid=0x%04x", g->usb[i][0],
+			  g->usb[i][1]);
+	}
+}
+
+static void add_display(const struct guest *g, const struct qemu_plan *plan, struct strv *a)
+{
+	strv_add(a, "-display");
+	if (g->display == DISPLAY_NONE) {
+		strv_add(a, "none");
+		return;
+	}
+	strv_add(a, plan->screen == SCREEN_CURSES ? "curses" : "none");
+	if (plan->screen == SCREEN_VNC) {
+		char *sock = qemu_escape_commas(plan->vnc_socket);
+
+		strv_add(a, "-vnc");
+		strv_addf(a, "unix:%s", sock);
+		free(sock);
+	}
+	/* Standard VGA: text mode for the console, and the bochs framebuffer
+	 * for a guest that wants pixels. */
+	strv_add(a, "-device");
+	strv_add(a, "VGA");
+	for (size_t i = 0; i < plan->nmice; i++) {
+		char *dev = qemu_escape_commas(plan->mice[i]);
+
+		strv_add(a, "-object");
+		strv_addf(a, "input-linux,id=mouse%zu,evdev=%s", i, dev);
+		free(dev);
+	}
+}
+
 static void add_network(const struct guest *g, const struct qemu_plan *plan, struct strv *a)
 {
 	char mac[18];
@@ -87,9 +148,35 @@ static void add_network(const struct guest *g, const struct qemu_plan *plan, str
 	strv_addf(a, "virtio-net-pci,netdev=net0,mac=%s,romfile=", mac);
 }
 
+static void add_monitor(const struct qemu_plan *plan, struct strv *a)
+{
+	char *sock;
+
+	if (!plan->monitor_socket)
+		return;
+	sock = qemu_escape_commas(plan->monitor_socket);
+	strv_add(a, "-monitor");
+	strv_addf(a, "unix:%s,server=on,wait=off", sock);
+	free(sock);
+}
+
 static void add_console(const struct qemu_plan *plan, struct strv *a)
 {
-	if (plan->console_stdio) {
+	if (plan->console_stdio && plan->console_tty) {
+		/* stdio is the screen (curses): the serial console goes to the
+		 * terminal the launcher was started on, monitor multiplexed. */
+		char *tty = qemu_escape_commas(plan->console_tty);
+
+		strv_add(a, "-chardev");
+		strv_addf(a, "serial,id=console,path=%s,mux=on", tty);
+		strv_add(a, "-serial");
+		strv_add(a, "chardev:console");
+		strv_add(a, "-mon");
+		strv_add(a, "chardev=console,mode=readline");
+		free(tty);
+		return;
+	}
+	if (plan->console_stdio && !(plan->screen == SCREEN_CURSES)) {
 		/* mon: multiplexes the monitor, so Ctrl-a x quits and Ctrl-a c
 		 * reaches the monitor, as with -nographic. */
 		strv_add(a, "-serial");
@@ -115,8 +202,7 @@ void qemu_argv(const struct guest *g, const struct qemu_plan *plan, struct strv 
 	/* Only the devices asked for: no default NIC, VGA or config file. */
 	strv_add(a, "-nodefaults");
 	strv_add(a, "-no-user-config");
-	strv_add(a, "-display");
-	strv_add(a, "none");
+	add_display(g, plan, a);
 	strv_add(a, "-machine");
 	strv_add(a, g->machine);
 	add_accel(plan, a);
@@ -133,8 +219,11 @@ void qemu_argv(const struct guest *g, const struct qemu_plan *plan, struct strv 
 	strv_add(a, "-append");
 	strv_add(a, guest_cmdline(g));
 	add_disks(g, a);
+	add_host_disks(g, a);
 	add_network(g, plan, a);
+	add_passthrough(g, a);
 	add_console(plan, a);
+	add_monitor(plan, a);
 	/* A guest that reboots or powers off ends its QEMU: "stopped" then
 	 * means stopped, and HAL mode's init sees the guest end. */
 	strv_add(a, "-no-reboot");

@@ -21,6 +21,16 @@ struct qemu_plan {
 	const char *console_socket;
 	const char *console_log;
 	const char *tap;    /* bridge networking: the tap interface to use */
+	const char *monitor_socket; /* QEMU's human monitor (vmguest monitor, screendump) */
+	/* A guest with display = vga: shown on the machine's own screen with
+	 * curses (QEMU's stdio is then that terminal, and the serial console
+	 * goes to @console_tty, or to the socket and log when NULL), else on a
+	 * VNC server at the unix socket @vnc_socket. */
+	enum { SCREEN_VNC, SCREEN_CURSES } screen;
+	const char *vnc_socket;
+	const char *console_tty;
+	char **mice;        /* the host's mice, passed through with input-linux */
+	size_t nmice;
 };
 
 /* The whole argv, argv[0] = plan->qemu. */

@@ -101,11 +101,23 @@ pid_t spawn_detached(char *const argv[], const char *log, char **err)
 	return -1;
 }
 
-pid_t spawn_attached(char *const argv[], char **err)
+pid_t spawn_attached(char *const argv[], int screen_fd, char **err)
 {
 	pid_t pid = fork_or_fail(err);
 
-	if (pid == 0)
-		exec_or_die(argv);
-	return pid;
+	if (pid != 0)
+		return pid;
+	if (screen_fd == 3)
+		screen_fd = dup(screen_fd);
+	if (screen_fd >= 0) {
+		/* A curses display draws on its stdio: the screen's terminal. The
+		 * console the launcher runs on stays reachable as fd 3, which
+		 * the serial console opens as /proc/self/fd/3. */
+		dup2(STDIN_FILENO, 3);
+		dup2(screen_fd, STDIN_FILENO);
+		dup2(screen_fd, STDOUT_FILENO);
+		setenv("TERM", "linux", 1);
+	}
+	exec_or_die(argv);
+	return -1;
 }

@@ -22,8 +22,9 @@ int spawn_wait(char *const argv[], bool quiet, char **err) _must_check_;
  * appended to @log. Returns the pid, or -1 with *err set. */
 pid_t spawn_detached(char *const argv[], const char *log, char **err) _must_check_;
 
-/* Start argv on the launcher's own stdio. Returns the pid or -1. */
-pid_t spawn_attached(char *const argv[], char **err) _must_check_;
+/* Start argv on the launcher's own stdio, or with @screen_fd (>= 0) as its
+ * stdin and stdout and the launcher's stdin as fd 3. Returns the pid or -1. */
+pid_t spawn_attached(char *const argv[], int screen_fd, char **err) _must_check_;
 
 /* Wait for @pid; 0 when it exited with status 0, else -1 with *err set. */
 int spawn_reap(pid_t pid, const char *name, char **err) _must_check_;

@@ -76,10 +76,12 @@ int state_record(const struct vmguest_dirs *d, const char *name, pid_t pid, cons
 
 void state_forget(const struct vmguest_dirs *d, const char *name)
 {
-	char *pid = state_path(d->run, name, "pid"), *sock = state_path(d->run, name, "console");
+	static const char *const exts[] = { "pid", "console", "monitor", "vnc" };
 
-	unlink(pid);
-	unlink(sock);
-	free(pid);
-	free(sock);
+	for (size_t i = 0; i < ARRAY_SIZE(exts); i++) {
+		char *p = state_path(d->run, name, exts[i]);
+
+		unlink(p);
+		free(p);
+	}
 }

@@ -28,7 +28,7 @@ pid_t state_running(const struct vmguest_dirs *d, const char *name, char **accel
 int state_record(const struct vmguest_dirs *d, const char *name, pid_t pid, const char *accel,
 		 char **err) _must_check_;
 
-/* Remove the pid file and console socket. */
+/* Remove the pid file and the console, monitor and VNC sockets. */
 void state_forget(const struct vmguest_dirs *d, const char *name);
 
 #endif

@@ -8,12 +8,15 @@
 #include "accel.h"
 #include "bridge.h"
 #include "guest.h"
+#include "hostdev.h"
+#include "monitor.h"
 #include "qemu-argv.h"
 #include "shared/fsutil.h"
 #include "spawn.h"
 #include "state.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
 #include <signal.h>
 #include <stdio.h>
@@ -29,8 +32,10 @@
  * the host's architecture. */
 #if defined(__aarch64__)
 #define VMGUEST_QEMU "qemu-system-aarch64"
+#define VMGUEST_MULTIARCH "aarch64-linux-gnu"
 #elif defined(__x86_64__)
 #define VMGUEST_QEMU "qemu-system-x86_64"
+#define VMGUEST_MULTIARCH "x86_64-linux-gnu"
 #else
 #error "vmguest: no QEMU known for this architecture; add it beside aarch64 and x86_64"
 #endif
@@ -38,10 +43,16 @@
  * unreadable file, no accelerator): report it now, not at the next list. */
 #define START_SETTLE_MS 500
 
+/* How long vmguest monitor waits for QEMU's answer. */
+#define MONITOR_TIMEOUT_MS 30000
+/* Where Debian's QEMU keeps the curses display (a module since QEMU 5). */
+#define QEMU_UI_CURSES "/usr/lib/" VMGUEST_MULTIARCH "/qemu/ui-curses.so"
+
 struct launcher {
 	struct vmguest_dirs dirs;
 	const char *qemu;
 	const char *accel; /* NULL: each guest's own setting */
+	struct hostdev_env env;
 };
 
 static void usage(FILE *f)
@@ -56,7 +67,9 @@ static void usage(FILE *f)
 	      "                           (Ctrl-a x ends QEMU)\n"
 	      "  stop NAME                stop NAME (SIGTERM, then SIGKILL after 10 s)\n"
 	      "  autostart                start every guest with autostart = yes, by autostart_order\n"
-	      "                           then name\n\n"
+	      "                           then name\n"
+	      "  monitor NAME COMMAND...  run a QEMU monitor command in NAME's QEMU, print its output\n"
+	      "  screendump NAME FILE     write NAME's screen (display = vga) to FILE, as PPM\n\n"
 	      "options:\n"
 	      "  --accel=auto|kvm|tcg     override the guests' accel setting\n"
 	      "  --conf-dir=DIR           launch configurations (default /etc/vmbundle/guests)\n"
@@ -234,10 +247,10 @@ static int run_detached(const struct launcher *l, const struct guest *g, struct 
 
 /* Foreground: the console is this terminal; the guest's end is ours. */
 static int run_attached(const struct launcher *l, const struct guest *g, struct strv *argv,
-			const char *accel_name)
+			const char *accel_name, int screen_fd)
 {
 	char *err = NULL;
-	pid_t pid = spawn_attached(argv->v, &err);
+	pid_t pid = spawn_attached(argv->v, screen_fd, &err);
 	int r;
 
 	if (pid < 0)
@@ -258,13 +271,88 @@ static int run_attached(const struct launcher *l, const struct guest *g, struct 
 	return 0;
 }
 
+/* The target's own devices a guest is given: checked (and PCI functions
+ * bound to vfio-pci) before QEMU starts, so a refusal names the guest. */
+static int prepare_host_devices(const struct launcher *l, const struct guest *g)
+{
+	char *why = NULL;
+
+	for (size_t i = 0; i < g->nhost_disks; i++)
+		if (hostdev_check_disk(&l->env, g->host_disks[i], &why) < 0)
+			goto fail;
+	for (size_t i = 0; i < g->npci; i++)
+		if (hostdev_prepare_pci(&l->env, g->pci[i], &why) < 0)
+			goto fail;
+	for (size_t i = 0; i < g->nusb; i++)
+		if (hostdev_find_usb(&l->env, g->usb[i][0], g->usb[i][1], &why) < 0)
+			goto fail;
+	return 0;
+fail:
+	vmb_error("%s: guest %s not started: %s", g->conf_path, g->name, why);
+	free(why);
+	return -1;
+}
+
+/* The virtual terminal on the machine's screen now (/dev/tty1), when
+ * there is one and it is not also the console the launcher runs on. */
+static char *screen_tty(void)
+{
+	char *active = NULL, *console = NULL, *tty = NULL, *last;
+	size_t len;
+
+	if (read_file("/sys/class/tty/tty0/active", &active, &len) < 0 || !len)
+		goto out;
+	active[strcspn(active, " \n")] = '\0';
+	if (!startswith(active, "tty"))
+		goto out;
+	/* /dev/console is the last console= of the command line. */
+	if (read_file("/sys/class/tty/console/active", &console, &len) == 0 && len) {
+		console[strcspn(console, "\n")] = '\0';
+		last = strrchr(console, ' ') ? strrchr(console, ' ') + 1 : console;
+		if (streq(last, active) || streq(last, "tty0"))
+			goto out;
+	}
+	tty = xasprintf("/dev/%s", active);
+out:
+	free(active);
+	free(console);
+	return tty;
+}
+
+/* A guest with a screen: on the machine's own screen with curses when it
+ * runs on the console (HAL mode), else on a VNC server at RUN/NAME.vnc.
+ * *tty_fd gets the screen's terminal for QEMU's stdio, or -1. */
+static void choose_screen(const struct launcher *l, const struct guest *g, bool console,
+			  struct qemu_plan *plan, int *tty_fd, char **vnc, char **tty)
+{
+	*tty_fd = -1;
+	*vnc = NULL;
+	*tty = NULL;
+	if (g->display == DISPLAY_NONE)
+		return;
+	plan->nmice = hostdev_mice(&l->env, &plan->mice);
+	if (console && access(QEMU_UI_CURSES, R_OK) == 0 && (*tty = screen_tty()) &&
+	    (*tty_fd = open(*tty, O_RDWR | O_NOCTTY | O_CLOEXEC)) >= 0) {
+		plan->screen = SCREEN_CURSES;
+		/* The serial console stays where the launcher was started. */
+		plan->console_tty = isatty(STDIN_FILENO) ? "/proc/self/fd/3" : NULL;
+		return;
+	}
+	if (console)
+		vmb_warn("guest %s: no screen to show its display on (no virtual terminal, or no %s): "
+			 "it is on VNC", g->name, QEMU_UI_CURSES);
+	plan->screen = SCREEN_VNC;
+	*vnc = state_path(l->dirs.run, g->name, "vnc");
+	plan->vnc_socket = *vnc;
+}
+
 static int start_guest(const struct launcher *l, struct guest *g, bool console)
 {
 	struct qemu_plan plan = { .qemu = l->qemu, .console_stdio = console };
 	struct strv argv = { 0 };
-	char *err = NULL, tap[14], *sock, *log;
+	char *err = NULL, tap[14], *sock, *log, *mon, *vnc, *tty;
 	const char *accel_name;
-	int rc;
+	int rc, tty_fd;
 
 	if (state_running(&l->dirs, g->name, NULL)) {
 		vmb_error("guest %s is already running (vmguest stop %s first)", g->name, g->name);
@@ -273,7 +361,7 @@ static int start_guest(const struct launcher *l, struct guest *g, bool console)
 	if (guest_check_files(g, &err) < 0 || accel_choose(l->accel ? l->accel : g->accel, g->name,
 							   &plan.accel, &err) < 0)
 		return fail_with(err);
-	if (make_dirs(l) < 0)
+	if (prepare_host_devices(l, g) < 0 || make_dirs(l) < 0)
 		return 1;
 	accel_name = plan.accel == ACCEL_KVM ? "kvm" : "tcg";
 	guest_tap_name(g->name, tap);
@@ -284,16 +372,31 @@ static int start_guest(const struct launcher *l, struct guest *g, bool console)
 	}
 	sock = state_path(l->dirs.run, g->name, "console");
 	log = state_path(l->dirs.log, g->name, "log");
+	mon = state_path(l->dirs.run, g->name, "monitor");
 	plan.console_socket = sock;
 	plan.console_log = log;
+	plan.monitor_socket = mon;
 	unlink(sock);
+	unlink(mon);
+	choose_screen(l, g, console, &plan, &tty_fd, &vnc, &tty);
+	if (vnc)
+		unlink(vnc);
 	qemu_argv(g, &plan, &argv);
-	rc = console ? run_attached(l, g, &argv, accel_name) : run_detached(l, g, &argv, accel_name, log);
+	rc = console ? run_attached(l, g, &argv, accel_name, tty_fd)
+		     : run_detached(l, g, &argv, accel_name, log);
 	if ((console || rc) && g->network == GUEST_NET_BRIDGE)
 		bridge_remove_tap(tap);
+	if (tty_fd >= 0)
+		close(tty_fd);
+	for (size_t i = 0; i < plan.nmice; i++)
+		free(plan.mice[i]);
+	free(plan.mice);
 	strv_free(&argv);
 	free(sock);
 	free(log);
+	free(mon);
+	free(vnc);
+	free(tty);
 	return rc;
 }
 
@@ -384,6 +487,86 @@ static int cmd_autostart(const struct launcher *l)
 	return rc || bad ? 1 : 0;
 }
 
+/* The running guest @name's monitor socket (malloc'd), or NULL after an error. */
+static char *monitor_of(const struct launcher *l, const char *name)
+{
+	struct guest *v;
+	size_t n;
+	int bad;
+	char *sock = NULL;
+
+	if (load_all(l, &v, &n, &bad))
+		return NULL;
+	if (find_guest(l, v, n, name)) {
+		if (state_running(&l->dirs, name, NULL))
+			sock = state_path(l->dirs.run, name, "monitor");
+		else
+			vmb_error("guest %s is not running (vmguest start %s)", name, name);
+	}
+	guests_free(v, n);
+	return sock;
+}
+
+static int cmd_monitor(const struct launcher *l, const char *name, int argc, char **argv)
+{
+	char *sock = monitor_of(l, name), *line = NULL, *out = NULL, *err = NULL;
+	int r;
+
+	if (!sock)
+		return 1;
+	for (int i = 0; i < argc; i++) {
+		if (strpbrk(argv[i], "\n\r")) {
+			vmb_error("monitor: a command is one line");
+			free(sock);
+			free(line);
+			return 2;
+		}
+		strappendf(&line, "%s%s", i ? " " : "", argv[i]);
+	}
+	r = monitor_command(sock, line, MONITOR_TIMEOUT_MS, &out, &err);
+	free(sock);
+	free(line);
+	if (r < 0)
+		return fail_with(err);
+	fputs(out, stdout);
+	free(out);
+	return 0;
+}
+
+static int cmd_screendump(const struct launcher *l, const char *name, const char *file)
+{
+	char *sock, *path, *cwd, *cmd, *out = NULL, *err = NULL;
+	int r;
+
+	/* HMP takes the file name as one word and opens it in QEMU's own
+	 * working directory: give it an absolute path without blanks. */
+	if (!file[0] || strpbrk(file, " \t\n\r\"'\\")) {
+		vmb_error("screendump: '%s': give a file name without blanks, quotes or '\\'", file);
+		return 2;
+	}
+	sock = monitor_of(l, name);
+	if (!sock)
+		return 1;
+	cwd = file[0] == '/' ? NULL : getcwd(NULL, 0);
+	path = cwd ? xasprintf("%s/%s", cwd, file) : xstrdup(file);
+	cmd = xasprintf("screendump %s", path);
+	r = monitor_command(sock, cmd, MONITOR_TIMEOUT_MS, &out, &err);
+	if (r == 0 && out[strspn(out, " \n")]) {
+		/* QEMU said why not ("There is no console to take a screendump from"). */
+		out[strcspn(out, "\n")] = '\0';
+		err = xasprintf("guest %s: screendump: %s (a guest has a screen with display = vga)", name, out);
+		r = -1;
+	}
+	if (r == 0)
+		printf("%s: screen of %s written to %s\n", vmb_progname, name, path);
+	free(out);
+	free(cmd);
+	free(path);
+	free(cwd);
+	free(sock);
+	return r < 0 ? fail_with(err) : 0;
+}
+
 static int one_name(int argc, char **argv, const char *cmd, const char **name)
 {
 	if (argc != 1) {
@@ -415,6 +598,10 @@ static int dispatch(const struct launcher *l, int argc, char **argv)
 	}
 	if (streq(cmd, "stop"))
 		return one_name(argc, argv, cmd, &name) < 0 ? 2 : cmd_stop(l, name);
+	if (streq(cmd, "monitor") && argc >= 2)
+		return cmd_monitor(l, argv[0], argc - 1, argv + 1);
+	if (streq(cmd, "screendump") && argc == 2)
+		return cmd_screendump(l, argv[0], argv[1]);
 	if (streq(cmd, "help")) {
 		usage(stdout);
 		return 0;
@@ -434,6 +621,7 @@ int main(int argc, char **argv)
 	struct launcher l = {
 		.dirs = { "/etc/vmbundle/guests", "/run/vmguest", "/var/log/vmguest" },
 		.qemu = VMGUEST_QEMU,
+		.env = hostdev_default_env,
 	};
 	int c;
 

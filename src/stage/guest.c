@@ -75,6 +75,9 @@ static void free_guest(struct guest *g)
 	free(g->rootfs);
 	namelist_free(&g->formats);
 	namelist_free(&g->disks);
+	namelist_free(&g->host_disks);
+	namelist_free(&g->pci);
+	namelist_free(&g->usb);
 	free(g->cmdline);
 	free(g->hostname);
 	namelist_free(&g->features);
@@ -125,6 +128,96 @@ static bool truthy(const char *v)
 	return streq(v, "yes") || streq(v, "true") || streq(v, "1");
 }
 
+/* disks: files to stage, and devices of the target host ("/dev/...[,ro]"),
+ * which are passed through as they are and never staged. A child's list
+ * replaces its parent's, both kinds. */
+static int apply_disks(struct guest *g, const struct conf *c, const struct conf_entry *e, char **err)
+{
+	struct namelist items = { 0 };
+	int r = 0;
+
+	namelist_split(&items, e->value);
+	namelist_free(&g->disks);
+	namelist_free(&g->host_disks);
+	for (size_t i = 0; i < items.n && !r; i++) {
+		const char *it = items.v[i];
+		char *path;
+		bool ro;
+		const char *why;
+
+		if (!devspec_is_host_disk(it)) {
+			namelist_push(&g->disks, it);
+			continue;
+		}
+		why = devspec_host_disk(it, &path, &ro);
+		if (why) {
+			r = fail(err, c->path, e->line, "disk '%s': %s", it, why);
+			break;
+		}
+		for (size_t j = 0; j < g->host_disks.n; j++) {
+			const char *o = g->host_disks.v[j];
+
+			if (startswith(o, path) && (!o[strlen(path)] || o[strlen(path)] == ','))
+				r = fail(err, c->path, e->line, "disk '%s' is listed twice", path);
+		}
+		if (!r)
+			namelist_push(&g->host_disks, it);
+		free(path);
+	}
+	namelist_free(&items);
+	return r;
+}
+
+static int apply_pci(struct guest *g, const struct conf *c, const struct conf_entry *e, char **err)
+{
+	struct namelist items = { 0 };
+	int r = 0;
+
+	namelist_split(&items, e->value);
+	namelist_free(&g->pci);
+	for (size_t i = 0; i < items.n && !r; i++) {
+		char addr[13];
+		const char *why = devspec_pci(items.v[i], addr);
+
+		if (why)
+			r = fail(err, c->path, e->line, "pci '%s': %s", items.v[i], why);
+		for (size_t j = 0; !r && j < g->pci.n; j++)
+			if (streq(g->pci.v[j], addr))
+				r = fail(err, c->path, e->line, "pci lists %s twice", addr);
+		if (!r)
+			namelist_push(&g->pci, addr);
+	}
+	namelist_free(&items);
+	return r;
+}
+
+static int apply_usb(struct guest *g, const struct conf *c, const struct conf_entry *e, char **err)
+{
+	struct namelist items = { 0 };
+	int r = 0;
+
+	namelist_split(&items, e->value);
+	namelist_free(&g->usb);
+	for (size_t i = 0; i < items.n && !r; i++) {
+		unsigned vid, pid;
+		char id[10];
+		const char *why = devspec_usb(items.v[i], &vid, &pid);
+
+		if (why) {
+			r = fail(err, c->path, e->line, "usb '%s': %s", items.v[i], why);
+			break;
+		}
+		snprintf(id, sizeof(id), "%04x:%04x", vid, pid);
+		for (size_t j = 0; !r && j < g->usb.n; j++)
+			if (streq(g->usb.v[j], id))
+				r = fail(err, c->path, e->line, "usb lists %s twice", id);
+		if (!r)
+			namelist_push(&g->usb, id);
+	}
+	namelist_free(&items);
+	return r;
+}
+
 /* Apply one declaration's keys on top of what @g holds. */
 static int apply(struct guest *g, const struct conf *c, char **err)
 {
@@ -169,7 +262,17 @@ static int apply(struct guest *g, const struct conf *c, char **err)
 					    "given (%u, QEMU's q35 and virt machines' limit)", v, GUEST_VCPUS_MAX);
 			g->vcpus = (unsigned)n;
 		} else if (streq(k, "disks")) {
-			namelist_split(&g->disks, v);
+			if (apply_disks(g, c, e, err) < 0)
+				return -EINVAL;
+		} else if (streq(k, "display")) {
+			if (devspec_display(v, &g->display) < 0)
+				return fail(err, c->path, e->line, "display '%s' is none of none, vga", v);
+		} else if (streq(k, "pci")) {
+			if (apply_pci(g, c, e, err) < 0)
+				return -EINVAL;
+		} else if (streq(k, "usb")) {
+			if (apply_usb(g, c, e, err) < 0)
+				return -EINVAL;
 		} else if (streq(k, "network")) {
 			if (streq(v, "user"))
 				g->network = GUEST_NET_USER;

@@ -9,6 +9,7 @@
 #ifndef VMB_STAGE_GUEST_H
 #define VMB_STAGE_GUEST_H
 
+#include "shared/devspec.h"
 #include "shared/strlist.h"
 
 #include <stdbool.h>
@@ -35,6 +36,10 @@ struct guest {
 	bool formats_declared;   /* image_formats given; else the rootfs type's apply */
 	unsigned memory, vcpus;
 	struct namelist disks; /* extra disks: "PATH" or "shared:PATH" */
+	struct namelist host_disks; /* the target's own block devices: "/dev/...[,ro]" */
+	enum guest_display display;
+	struct namelist pci;  /* PCI functions to pass through: "0000:03:00.0" */
+	struct namelist usb;  /* USB devices to pass through: "046d:c52b" */
 	enum guest_network network;
 	char *cmdline;        /* NULL: the default for the staged image's format */
 	char *hostname;

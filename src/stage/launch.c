@@ -37,11 +37,25 @@ static char *disk_list(const struct staged_guest *sg)
 static char *default_cmdline(const struct staged_guest *sg, const char *console,
 			     const char *root_dev)
 {
+	/* A guest with a screen prints its kernel messages there too; the
+	 * last console= stays /dev/console, the serial line the launcher logs. */
+	const char *screen = sg->g->display == DISPLAY_VGA ? "console=tty0 " : "";
+
 	if (sg->g->cmdline)
 		return xstrdup(sg->g->cmdline);
 	if (file_of(sg, "initrd"))
-		return xasprintf("console=%s panic=-1", console);
-	return xasprintf("console=%s root=%s rw panic=-1", console, root_dev);
+		return xasprintf("%sconsole=%s panic=-1", screen, console);
+	return xasprintf("%sconsole=%s root=%s rw panic=-1", screen, console, root_dev);
+}
+
+static void append_list(char **text, const char *key, const struct namelist *l)
+{
+	if (!l->n)
+		return;
+	strappendf(text, "%s =", key);
+	for (size_t i = 0; i < l->n; i++)
+		strappendf(text, " %s", l->v[i]);
+	strappendf(text, "\n");
 }
 
 char *launch_kvm_text(const struct stage_opts *o, const struct staged_guest *sg)
@@ -68,6 +82,11 @@ char *launch_kvm_text(const struct stage_opts *o, const struct staged_guest *sg)
 		strappendf(&text, "hostname = %s\n", g->hostname);
 	strappendf(&text, "autostart = %s\n", g->autostart ? "yes" : "no");
 	strappendf(&text, "autostart_order = %u\n", g->autostart_order);
+	append_list(&text, "host_disks", &g->host_disks);
+	if (g->display != DISPLAY_NONE)
+		strappendf(&text, "display = %s\n", devspec_display_name(g->display));
+	append_list(&text, "pci", &g->pci);
+	append_list(&text, "usb", &g->usb);
 	free(disks);
 	free(cmdline);
 	return text;
@@ -111,6 +130,19 @@ char *launch_xl_text(const struct stage_opts *o, const struct staged_guest *sg)
 			continue;
 		strappendf(&text, "%s 'format=%s, vdev=xvd%c, access=rw, target=%s'", n ? "," : "",
 			   streq(f->format, "qcow2") ? "qcow2" : "raw", 'a' + n, f->target);
+		n++;
+	}
+	/* The target's own block devices: xl gives a device target the phy
+	 * back end by itself. */
+	for (size_t i = 0; i < g->host_disks.n; i++) {
+		char *path;
+		bool ro;
+
+		if (devspec_host_disk(g->host_disks.v[i], &path, &ro))
+			continue; /* checked when the declaration was read */
+		strappendf(&text, "%s 'format=raw, vdev=xvd%c, access=%s, target=%s'", n ? "," : "",
+			   'a' + n, ro ? "ro" : "rw", path);
+		free(path);
 		n++;
 	}
 	strappendf(&text, " ]\n");

@@ -262,6 +262,28 @@ static int plan_disks(const struct stage_opts *o, struct staged_guest *sg, char 
 	return 0;
 }
 
+/* What a Xen PVH guest cannot be given here, said at staging rather than
+ * when xl create fails on the target. */
+static int xen_devices_problem(const struct guest *g, char **err)
+{
+	const char *what = g->display != DISPLAY_NONE ? "display"
+			 : g->pci.n		       ? "pci"
+			 : g->usb.n		       ? "usb"
+						       : NULL;
+	const char *why = g->display != DISPLAY_NONE
+				  ? "a PVH guest has no emulated graphics; its console is hvc0 (xl console)"
+			  : g->pci.n ? "Xen 4.17 passes PCI devices through to PV and HVM guests only, and "
+				       "vmbundle's Xen guests are PVH"
+				     : "xl's USB pass-through needs QEMU as dom0's device model, which "
+				       "this dom0 does not carry";
+
+	if (!what)
+		return 0;
+	*err = xasprintf("%s: %s: not available to a Xen guest: %s; remove it or use "
+			 "--with-hypervisor=kvm", g->conf ? g->conf : g->name, what, why);
+	return -1;
+}
+
 int stage_plan_guest(const struct stage_opts *o, struct guest_set *set, struct guest *g,
 		     struct staged_guest *sg, char **err)
 {
@@ -275,6 +297,15 @@ int stage_plan_guest(const struct stage_opts *o, struct guest_set *set, struct g
 	for (size_t i = 0; i < sg->nfiles; i++)
 		if (staged_file_measure(o, &sg->files[i], err) < 0)
 			return -1;
+	if (o->hv == HV_XEN && xen_devices_problem(g, err) < 0)
+		return -1;
+	if (o->hv != HV_XEN && g->display != DISPLAY_NONE && !streq(o->machine, "q35") &&
+	    !startswith(o->machine, "pc")) {
+		*err = xasprintf("%s: display = %s needs a PC machine (q35), and this board's guests "
+				 "run on '%s': leave display out, the guest's console is its serial line",
+				 g->conf ? g->conf : g->name, devspec_display_name(g->display), o->machine);
+		return -1;
+	}
 	if (o->hv == HV_XEN) {
 		sg->launch_target = xasprintf("/etc/xen/%s.cfg", g->name);
 		sg->launch_text = launch_xl_text(o, sg);
