@@ -21,11 +21,12 @@ static int read_to_prompt(int fd, char **buf, size_t *len, int timeout_ms, const
 	*buf = xrealloc(*buf, cap + 1);
 	for (;;) {
 		struct pollfd p = { fd, POLLIN, 0 };
-		int r = poll(&p, 1, timeout_ms);
+		int r;
 		ssize_t got;
 
 		if (*len >= strlen(PROMPT) && !memcmp(*buf + *len - strlen(PROMPT), PROMPT, strlen(PROMPT)))
 			return 0;
+		r = poll(&p, 1, timeout_ms);
 		if (r < 0 && errno == EINTR)
 			continue;
 		if (r <= 0) {

@@ -107,7 +107,11 @@ static void add_display(const struct guest *g, const struct qemu_plan *plan, str
 		strv_add(a, "none");
 		return;
 	}
-	strv_add(a, plan->screen == SCREEN_CURSES ? "curses" : "none");
+	/* The VGA font's glyphs are CP437, which glibc converts only with its
+	 * gconv modules, and a host rootfs carries none: read them as ASCII
+	 * (built into glibc's iconv); the line-drawing ones fall back to
+	 * curses' own. */
+	strv_add(a, plan->screen == SCREEN_CURSES ? "curses,charset=ASCII" : "none");
 	if (plan->screen == SCREEN_VNC) {
 		char *sock = qemu_escape_commas(plan->vnc_socket);
 

@@ -168,51 +168,44 @@ static int apply_disks(struct guest *g, const struct conf *c, const struct conf_
 	return r;
 }
 
-static int apply_pci(struct guest *g, const struct conf *c, const struct conf_entry *e, char **err)
+/* A device id in its canonical form ("0000:03:00.0", "046d:c52b") in @out
+ * (16 bytes), or why not. */
+typedef const char *(*canon_fn)(const char *item, char out[16]);
+
+static const char *canon_pci(const char *item, char out[16])
 {
-	struct namelist items = { 0 };
-	int r = 0;
-
-	namelist_split(&items, e->value);
-	namelist_free(&g->pci);
-	for (size_t i = 0; i < items.n && !r; i++) {
-		char addr[13];
-		const char *why = devspec_pci(items.v[i], addr);
-
-		if (why)
-			r = fail(err, c->path, e->line, "pci '%s': %s", items.v[i], why);
-		for (size_t j = 0; !r && j < g->pci.n; j++)
-			if (streq(g->pci.v[j], addr))
-				r = fail(err, c->path, e->line, "pci lists %s twice", addr);
-		if (!r)
-			namelist_push(&g->pci, addr);
-	}
-	namelist_free(&items);
-	return r;
+	return devspec_pci(item, out);
 }
 
-static int apply_usb(struct guest *g, const struct conf *c, const struct conf_entry *e, char **err)
+static const char *canon_usb(const char *item, char out[16])
+{
+	unsigned vid, pid;
+	const char *why = devspec_usb(item, &vid, &pid);
+
+	if (!why)
+		snprintf(out, 16, "%04x:%04x", vid, pid);
+	return why;
+}
+
+/* pci and usb: each item checked and kept in its canonical form, none twice. */
+static int apply_ids(struct namelist *list, canon_fn canon, const struct conf *c,
+		     const struct conf_entry *e, char **err)
 {
 	struct namelist items = { 0 };
 	int r = 0;
 
 	namelist_split(&items, e->value);
-	namelist_free(&g->usb);
+	namelist_free(list);
 	for (size_t i = 0; i < items.n && !r; i++) {
-		unsigned vid, pid;
-		char id[10];
-		const char *why = devspec_usb(items.v[i], &vid, &pid);
+		char id[16];
+		const char *why = canon(items.v[i], id);
 
-		if (why) {
-			r = fail(err, c->path, e->line, "usb '%s': %s", items.v[i], why);
-			break;
-		}
-		snprintf(id, sizeof(id), "%04x:%04x", vid, pid);
-		for (size_t j = 0; !r && j < g->usb.n; j++)
-			if (streq(g->usb.v[j], id))
-				r = fail(err, c->path, e->line, "usb lists %s twice", id);
-		if (!r)
-			namelist_push(&g->usb, id);
+		if (why)
+			r = fail(err, c->path, e->line, "%s '%s': %s", e->key, items.v[i], why);
+		else if (namelist_has(list, id))
+			r = fail(err, c->path, e->line, "%s lists %s twice", e->key, id);
+		else
+			namelist_push(list, id);
 	}
 	namelist_free(&items);
 	return r;
@@ -268,10 +261,10 @@ static int apply(struct guest *g, const struct conf *c, char **err)
 			if (devspec_display(v, &g->display) < 0)
 				return fail(err, c->path, e->line, "display '%s' is none of none, vga", v);
 		} else if (streq(k, "pci")) {
-			if (apply_pci(g, c, e, err) < 0)
+			if (apply_ids(&g->pci, canon_pci, c, e, err) < 0)
 				return -EINVAL;
 		} else if (streq(k, "usb")) {
-			if (apply_usb(g, c, e, err) < 0)
+			if (apply_ids(&g->usb, canon_usb, c, e, err) < 0)
 				return -EINVAL;
 		} else if (streq(k, "network")) {
 			if (streq(v, "user"))

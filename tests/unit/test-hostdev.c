@@ -4,6 +4,7 @@
  * for them, and the on-target checks against a made-up sysfs. */
 #include "launcher/guest.h"
 #include "launcher/hostdev.h"
+#include "launcher/monitor.h"
 #include "launcher/qemu-argv.h"
 #include "shared/devspec.h"
 #include "tap.h"
@@ -12,7 +13,12 @@
 #include <ftw.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <signal.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/un.h>
+#include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 static char dir[] = "/tmp/test-hostdev.XXXXXX";
@@ -164,7 +170,7 @@ static void test_launch_keys(void)
 	plan.nmice = 0;
 	qemu_argv(&g, &plan, &a);
 	line = joined(&a);
-	ok(strstr(line, " -display curses -device VGA -machine ") != NULL, "on the console: curses");
+	ok(strstr(line, " -display curses,charset=ASCII -device VGA -machine ") != NULL, "on the console: curses");
 	ok(strstr(line, " -chardev serial,id=console,path=/proc/self/fd/3,mux=on -serial chardev:console "
 			"-mon chardev=console,mode=readline ") != NULL,
 	   "curses owns stdio: the serial console on the launcher's terminal, monitor muxed");
@@ -286,6 +292,67 @@ static void test_usb_and_mice(const struct hostdev_env *env)
 	free(mice);
 }
 
+/* A monitor as QEMU's HMP behaves on a socket: banner and prompt in two
+ * writes, the command echoed with terminal redraws, the output, a prompt. */
+static void fake_monitor(int lfd)
+{
+	static const char *const parts[] = {
+		"QEMU 7.2 monitor - type 'help' for more information\r\n", "(qemu) ",
+	};
+	char line[256];
+	ssize_t got;
+	int c = accept(lfd, NULL, NULL);
+
+	if (c < 0)
+		_exit(1);
+	for (size_t i = 0; i < ARRAY_SIZE(parts); i++) {
+		if (write(c, parts[i], strlen(parts[i])) < 0)
+			_exit(1);
+		usleep(20000);
+	}
+	got = read(c, line, sizeof(line) - 1);
+	if (got <= 0)
+		_exit(1);
+	line[got] = '\0';
+	dprintf(c, "i\033[K\033[Dinfo status\r\nVM status: %s\r\n(qemu) ",
+		strncmp(line, "info status\n", 12) ? "confused" : "running");
+	usleep(200000);
+	_exit(0);
+}
+
+static void test_monitor(void)
+{
+	struct sockaddr_un addr = { .sun_family = AF_UNIX };
+	char *sock = xasprintf("%s/mon.sock", dir), *out = NULL, *err = NULL;
+	int lfd = socket(AF_UNIX, SOCK_STREAM, 0);
+	struct timespec t0, t1;
+	pid_t pid;
+
+	snprintf(addr.sun_path, sizeof(addr.sun_path), "%s", sock);
+	if (lfd < 0 || bind(lfd, (struct sockaddr *)&addr, sizeof(addr)) < 0 || listen(lfd, 1) < 0) {
+		ok(false, "a listening socket for the fake monitor");
+		free(sock);
+		return;
+	}
+	pid = fork();
+	if (pid == 0)
+		fake_monitor(lfd);
+	close(lfd);
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	ok(monitor_command(sock, "info status", 10000, &out, &err) == 0, "a monitor command runs: %s",
+	   err ? err : "ok");
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	is_str(out, "VM status: running\n", "its output, without the echo, escapes, CRs and the prompt");
+	ok(t1.tv_sec - t0.tv_sec < 5, "the answer is taken at the prompt, not at the timeout");
+	free(out);
+	waitpid(pid, NULL, 0);
+	err = NULL;
+	ok(monitor_command(sock, "info status", 1000, &out, &err) < 0 && err && strstr(err, "cannot connect"),
+	   "no QEMU behind the socket: %s", err ? err : "");
+	free(err);
+	free(sock);
+}
+
 static int remove_one(const char *path, const struct stat *st, int flag, struct FTW *f)
 {
 	(void)st;
@@ -308,6 +375,7 @@ int main(void)
 	test_disk_checks(&env);
 	test_pci(&env);
 	test_usb_and_mice(&env);
+	test_monitor();
 	nftw(dir, remove_one, 16, FTW_DEPTH | FTW_PHYS);
 	free(sys);
 	free(mi);
