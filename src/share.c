@@ -37,6 +37,8 @@ static const char *tag_problem(const char *tag, size_t len)
 {
 	if (!len)
 		return "the tag before '=' is empty; write TAG=HOST_PATH";
+	if ((len == 1 && tag[0] == '.') || (len == 2 && tag[0] == '.' && tag[1] == '.'))
+		return "the tag cannot be '.' or '..' (it names /mnt/TAG); choose a name";
 	if (len > SHARE_TAG_MAX)
 		return "the tag is longer than 31 characters (9p's mount tag limit); choose a shorter one";
 	for (size_t i = 0; i < len; i++) {
@@ -139,8 +141,9 @@ static char *apply_option(const char *item, const char *opt, enum share_syntax s
 		bit = SEEN_SECURITY;
 	else
 		return item_error(item, "unknown option '%s' (known: ro, rw,%s security=none|"
-				  "mapped-xattr|mapped-file|passthrough)", opt,
-				  syntax == SHARE_DECLARATION ? " mount=GUEST_DIR|none," : "");
+				  "mapped-xattr|mapped-file|passthrough)%s", opt,
+				  syntax == SHARE_DECLARATION ? " mount=GUEST_DIR|none," : "",
+				  strchr(opt, '/') ? "; a path cannot contain ',': rename the directory" : "");
 	if (*seen & bit)
 		return item_error(item, "option '%s' given twice (or both ro and rw); keep one", opt);
 	*seen |= bit;

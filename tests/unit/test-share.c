@@ -75,6 +75,9 @@ static void test_errors(void)
 	refused("=/srv", D, "the tag before '=' is empty", "an empty tag");
 	refused("abcdefghijklmnopqrstuvwxyz012345=/srv", D, "longer than 31 characters", "a 32-character tag");
 	refused("a:b=/srv", D, "letters, digits, '_', '.' and '-' only", "a tag with ':'");
+	refused("..=/srv", D, "the tag cannot be '.' or '..'", "the tag '..'");
+	refused("t=/srv/a,b/c", D, "unknown option 'b/c' (known: ro, rw, mount=GUEST_DIR|none, security=none|"
+		"mapped-xattr|mapped-file|passthrough); a path cannot contain ','", "a ',' in the host path");
 	refused("t=", D, "host path '' is empty", "an empty host path");
 	refused("t=srv/x", D, "is not absolute", "a relative host path");
 	refused("t=/", D, "the whole root directory", "the root directory");
