@@ -4,7 +4,8 @@
  * (src/launcher/guest.c): the input is g.conf and, after "--- NAME" lines,
  * more configurations or the files they name, read as vmguest reads its
  * directory. A guest whose files check out (relative paths are taken in
- * the scratch directory) gets its QEMU command line.
+ * the scratch directory) gets its QEMU command line; its shares' host
+ * directories are checked too.
  */
 #include "fuzz.h"
 #include "launcher/guest.h"
@@ -52,6 +53,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			root_path(&v[i].initrd);
 			for (size_t k = 0; k < v[i].ndisks; k++)
 				root_path(&v[i].disks[k]);
+			/* Share paths are absolute (the parser says so): only looked at. */
+			if (guest_check_shares(&v[i], &why) < 0) {
+				free(why);
+				why = NULL;
+			}
 			if (guest_check_files(&v[i], &why) == 0) {
 				qemu_argv(&v[i], &plan, &argv);
 				strv_free(&argv);

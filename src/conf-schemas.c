@@ -77,6 +77,8 @@ static const struct conf_key guest_keys[] = {
 	{ "install_name", CONF_STRING },  /* file name of the rootfs image on the host */
 	{ "carries", CONF_LIST },         /* guests nested inside this one */
 	{ "programs", CONF_LIST },        /* added to this guest's rootfs */
+	{ "shares", CONF_LIST },          /* TAG=HOST_PATH[,ro][,mount=DIR][,security=M] (src/share.h) */
+	{ "entropy", CONF_BOOL },         /* virtio-rng; default yes */
 	ROOTFS_CONTENT_KEYS
 };
 

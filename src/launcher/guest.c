@@ -21,6 +21,7 @@ static const struct conf_key launch_keys[] = {
 	{ "memory", CONF_UINT },      { "vcpus", CONF_UINT },         { "network", CONF_STRING },
 	{ "cmdline", CONF_STRING },   { "machine", CONF_STRING },     { "accel", CONF_STRING },
 	{ "autostart", CONF_BOOL },   { "autostart_order", CONF_UINT },
+	{ "entropy", CONF_BOOL },     { "shares", CONF_LIST },
 	{ "host_disks", CONF_LIST },  { "display", CONF_STRING },     { "pci", CONF_LIST },
 	{ "usb", CONF_LIST },
 };
@@ -157,6 +158,17 @@ static int fill_guest(const struct conf *c, const char *path, struct guest *g, c
 					       : GUEST_NET_NONE;
 	if ((v = conf_get(c, "disks")))
 		split_disks(g, v);
+	v = conf_get(c, "entropy");
+	g->entropy = !v || streq(v, "yes") || streq(v, "true") || streq(v, "1");
+	if ((v = conf_get(c, "shares"))) {
+		char *why = shares_parse(v, SHARE_LAUNCH, &g->shares);
+
+		if (why) {
+			bad(err, c, "shares", "%s", why);
+			free(why);
+			return -1;
+		}
+	}
 	if ((v = conf_get(c, "display")) && devspec_display(v, &g->display) < 0)
 		return bad(err, c, "display", "display '%s' is not one of none, vga", v);
 	if (each_word(c, "host_disks", g, add_host_disk, err) < 0 || each_word(c, "pci", g, add_pci, err) < 0 ||
@@ -308,6 +320,36 @@ int guest_check_files(struct guest *g, char **err)
 	return 0;
 }
 
+int guest_check_shares(const struct guest *g, char **err)
+{
+	for (size_t i = 0; i < g->shares.n; i++) {
+		const struct share *s = &g->shares.v[i];
+		struct stat st;
+
+		if (stat(s->path, &st) < 0) {
+			*err = xasprintf("%s: guest %s's share '%s': host directory '%s' %s; create it "
+					 "(mkdir -p %s) or change the guest's shares", g->conf_path,
+					 g->name, s->tag, s->path, errno == ENOENT ? "does not exist" :
+					 strerror(errno), s->path);
+			return -1;
+		}
+		if (!S_ISDIR(st.st_mode)) {
+			*err = xasprintf("%s: guest %s's share '%s': host path '%s' is %s, not a "
+					 "directory; a share is a directory", g->conf_path, g->name,
+					 s->tag, s->path, file_kind(st.st_mode));
+			return -1;
+		}
+		if (access(s->path, s->readonly ? R_OK | X_OK : R_OK | W_OK | X_OK) < 0) {
+			*err = xasprintf("%s: guest %s's share '%s': host directory '%s' is not %s "
+					 "for the launcher: %s", g->conf_path, g->name, s->tag, s->path,
+					 s->readonly ? "readable" : "readable and writable",
+					 strerror(errno));
+			return -1;
+		}
+	}
+	return 0;
+}
+
 const char *guest_cmdline(const struct guest *g)
 {
 	if (g->cmdline)
@@ -345,6 +387,7 @@ void guest_free(struct guest *g)
 		free(g->pci[i]);
 	free(g->pci);
 	free(g->usb);
+	shares_free(&g->shares);
 	memset(g, 0, sizeof(*g));
 }
 

@@ -7,6 +7,7 @@
 #ifndef VMB_GUEST_H
 #define VMB_GUEST_H
 
+#include "share.h"
 #include "shared/devspec.h"
 #include "shared/util.h"
 
@@ -37,6 +38,8 @@ struct guest {
 	enum guest_net network;
 	bool autostart;
 	unsigned autostart_order;
+	bool entropy;              /* virtio-rng (default yes) */
+	struct share_list shares;  /* shared folders, launch syntax (src/share.h) */
 	/* The target's own devices (doc/guest-devices.md). */
 	char **host_disks;     /* block devices, after the staged disks */
 	bool *host_disk_ro;
@@ -61,6 +64,11 @@ int guests_load_dir(const char *dir, struct guest **out, size_t *n, char **err) 
 /* Check that the kernel, initrd and disks exist and look like what they
  * claim to be; learn each disk's format. Returns 0 or -1 with *err set. */
 int guest_check_files(struct guest *g, char **err) _must_check_;
+
+/* Check that every share's host path is a directory on this machine.
+ * Returns 0 or -1 with *err naming the guest, its configuration and the
+ * path. */
+int guest_check_shares(const struct guest *g, char **err) _must_check_;
 
 /* The kernel command line to boot with (never NULL; points into @g or at a
  * static default). */

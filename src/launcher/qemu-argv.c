@@ -164,6 +164,34 @@ static void add_monitor(const struct qemu_plan *plan, struct strv *a)
 	free(sock);
 }
 
+/* One virtio-9p device per share, fsN in the declared order. */
+static void add_shares(const struct guest *g, struct strv *a)
+{
+	for (size_t i = 0; i < g->shares.n; i++) {
+		const struct share *s = &g->shares.v[i];
+		char *path = qemu_escape_commas(s->path);
+
+		strv_add(a, "-fsdev");
+		strv_addf(a, "local,id=fs%zu,path=%s,security_model=%s%s", i, path,
+			  share_security_name(s->security), s->readonly ? ",readonly=on" : "");
+		strv_add(a, "-device");
+		strv_addf(a, "virtio-9p-pci,fsdev=fs%zu,mount_tag=%s", i, s->tag);
+		free(path);
+	}
+}
+
+/* virtio-rng fed from the host's /dev/urandom (never blocks; the host's
+ * pool is the guest's). */
+static void add_entropy(const struct guest *g, struct strv *a)
+{
+	if (!g->entropy)
+		return;
+	strv_add(a, "-object");
+	strv_add(a, "rng-random,id=rng0,filename=/dev/urandom");
+	strv_add(a, "-device");
+	strv_add(a, "virtio-rng-pci,rng=rng0");
+}
+
 static void add_console(const struct qemu_plan *plan, struct strv *a)
 {
 	if (plan->console_stdio && plan->console_tty) {
@@ -225,6 +253,8 @@ void qemu_argv(const struct guest *g, const struct qemu_plan *plan, struct strv 
 	add_disks(g, a);
 	add_host_disks(g, a);
 	add_network(g, plan, a);
+	add_shares(g, a);
+	add_entropy(g, a);
 	add_passthrough(g, a);
 	add_console(plan, a);
 	add_monitor(plan, a);

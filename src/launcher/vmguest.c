@@ -358,8 +358,8 @@ static int start_guest(const struct launcher *l, struct guest *g, bool console)
 		vmb_error("guest %s is already running (vmguest stop %s first)", g->name, g->name);
 		return 1;
 	}
-	if (guest_check_files(g, &err) < 0 || accel_choose(l->accel ? l->accel : g->accel, g->name,
-							   &plan.accel, &err) < 0)
+	if (guest_check_files(g, &err) < 0 || guest_check_shares(g, &err) < 0 ||
+	    accel_choose(l->accel ? l->accel : g->accel, g->name, &plan.accel, &err) < 0)
 		return fail_with(err);
 	if (prepare_host_devices(l, g) < 0 || make_dirs(l) < 0)
 		return 1;

@@ -61,6 +61,7 @@ void rootfs_plan_free(struct rootfs_plan *p)
 	free(p->sysroot);
 	namelist_free(&p->imports);
 	item_free(&p->hostname);
+	item_free(&p->shares);
 	strlist_free(p->overlays, p->noverlays);
 	strlist_free(p->permtabs, p->npermtabs);
 	strlist_free(p->deps, p->ndeps);
@@ -382,6 +383,12 @@ int rootfs_load_guest(struct rootfs_plan *p, const struct rootfs_search *s, cons
 		item_free(&p->hostname);
 		p->hostname = (struct rootfs_item){ xstrdup(h->value), xstrdup(guest_conf), h->line,
 						    xstrdup(dir) };
+	}
+	h = conf_find(&c, "shares");
+	if (h) {
+		item_free(&p->shares);
+		p->shares = (struct rootfs_item){ xstrdup(h->value), xstrdup(guest_conf), h->line,
+						  xstrdup(dir) };
 	}
 	if (load_features(p, s, &c, "features", "feature/", err) < 0)
 		goto out_conf;

@@ -53,6 +53,7 @@ struct rootfs_plan {
 	struct rootfs_items groups;      /* NAME:GID[:MEMBER,...] */
 	struct rootfs_items packages;    /* Debian packages of the sysroot (doc/packages.md) */
 	struct rootfs_item hostname;     /* value NULL: not declared */
+	struct rootfs_item shares;       /* the guest's 'shares' (src/share.h); value NULL: none */
 	char **overlays;                 /* in the order they apply */
 	size_t noverlays;
 	char **permtabs;                 /* permissions tables, in order */
@@ -94,7 +95,8 @@ int rootfs_load_board(struct rootfs_plan *p, const char *board_conf, char **err)
  * when it declares one, else leaves it. */
 int rootfs_guest_type(const char *guest_conf, char **type_out, char **err);
 /* A guest declaration (guests/NAME.conf): its content, features, hostname,
- * and guests/NAME.overlay/ and guests/NAME.permissions when they exist. */
+ * shares (the last declaration that sets them wins, as with extends), and
+ * guests/NAME.overlay/ and guests/NAME.permissions when they exist. */
 int rootfs_load_guest(struct rootfs_plan *p, const struct rootfs_search *s, const char *guest_conf,
 		      char **err);
 /* A user overlay directory given on the command line. */

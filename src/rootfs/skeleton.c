@@ -5,9 +5,11 @@
  * templates/skeleton/; only what depends on the declarations is written
  * here: hostname and hosts (seed 002's image-hostname), fstab (the base
  * mounts are rcS's job; fstab carries the declared ones, such as a 9p
- * share) and the modules to load at boot.
+ * share, and one line per share the guest declares) and the modules to load
+ * at boot.
  */
 #include "rootfs/rootfs.h"
+#include "share.h"
 #include "shared/util.h"
 
 #include <stdlib.h>
@@ -39,6 +41,35 @@ static char *fstab_text(const struct rootfs_plan *p, char **err)
 	return t;
 }
 
+/* The guest's shares: one fstab line each (seed 002's line, plus nofail:
+ * busybox's mount -a then stays quiet when the guest is booted without the
+ * device, as guests.test and runqemu-NAME do; 9p over virtio fails at once
+ * when no device has the tag, it never waits), and its mount point. */
+static int add_shares(const char *tree, const struct rootfs_plan *p, char **text, char **err)
+{
+	struct share_list l = { 0 };
+	char *why;
+	int r = 0;
+
+	if (!p->shares.value)
+		return 0;
+	why = shares_parse(p->shares.value, SHARE_DECLARATION, &l);
+	if (why) {
+		*err = rootfs_item_error(&p->shares, "%s", why);
+		free(why);
+		return -1;
+	}
+	for (size_t i = 0; i < l.n && r == 0; i++) {
+		if (!l.v[i].mount)
+			continue;
+		strappendf(text, "%s %s 9p trans=virtio,version=9p2000.L%s,nofail 0 0\n", l.v[i].tag,
+			   l.v[i].mount, l.v[i].readonly ? ",ro" : "");
+		r = import_mkdir(tree, l.v[i].mount, err);
+	}
+	shares_free(&l);
+	return r;
+}
+
 int skeleton_write_etc(const char *tree, const struct rootfs_plan *p, const char *hostname,
 		       char **err)
 {
@@ -68,6 +99,10 @@ int skeleton_write_etc(const char *tree, const struct rootfs_plan *p, const char
 	text = fstab_text(p, err);
 	if (!text)
 		return -1;
+	if (add_shares(tree, p, &text, err) < 0) {
+		free(text);
+		return -1;
+	}
 	r = import_write(tree, "/etc/fstab", text, 0644, err);
 	free(text);
 	if (r < 0)

@@ -60,6 +60,7 @@ static struct guest *new_guest(const char *name)
 	g->memory = GUEST_DEFAULT_MEMORY;
 	g->vcpus = GUEST_DEFAULT_VCPUS;
 	g->autostart_order = GUEST_DEFAULT_ORDER;
+	g->entropy = true;
 	return g;
 }
 
@@ -84,6 +85,7 @@ static void free_guest(struct guest *g)
 	free(g->install_name);
 	namelist_free(&g->carries);
 	free(g->image_path);
+	shares_free(&g->shares);
 	free(g);
 }
 
@@ -316,6 +318,17 @@ static int apply(struct guest *g, const struct conf *c, char **err)
 						return fail(err, c->path, e->line, "carries lists '%s' "
 							    "twice", g->carries.v[j]);
 			}
+		} else if (streq(k, "shares")) {
+			char *why = shares_parse(v, SHARE_DECLARATION, &g->shares);
+
+			if (why) {
+				int r = fail(err, c->path, e->line, "%s", why);
+
+				free(why);
+				return r;
+			}
+		} else if (streq(k, "entropy")) {
+			g->entropy = truthy(v);
 		}
 		/* description and extends: read by the caller. */
 	}

@@ -9,6 +9,7 @@
 #ifndef VMB_STAGE_GUEST_H
 #define VMB_STAGE_GUEST_H
 
+#include "share.h"
 #include "shared/devspec.h"
 #include "shared/strlist.h"
 
@@ -48,6 +49,8 @@ struct guest {
 	unsigned autostart_order;
 	char *install_name;   /* the staged rootfs image's file name; NULL: rootfs.FMT */
 	struct namelist carries;
+	struct share_list shares; /* shared folders (src/share.h) */
+	bool entropy;             /* virtio-rng; default yes */
 	/* External guests (configure's prebuilt pair, --with-bundled-guests):
 	 * the image file itself rather than DEPLOY/NAME-BOARD.rootfs.FMT. */
 	char *image_path;

@@ -58,6 +58,23 @@ static void append_list(char **text, const char *key, const struct namelist *l)
 	strappendf(text, "\n");
 }
 
+/* Entropy, then the shares in their declared order (without mount=: that
+ * is the guest's business, in its fstab). */
+static void add_devices(char **text, const struct guest *g)
+{
+	strappendf(text, "entropy = %s\n", g->entropy ? "yes" : "no");
+	if (!g->shares.n)
+		return;
+	strappendf(text, "shares =");
+	for (size_t i = 0; i < g->shares.n; i++) {
+		char *item = share_launch_item(&g->shares.v[i]);
+
+		strappendf(text, " %s", item);
+		free(item);
+	}
+	strappendf(text, "\n");
+}
+
 char *launch_kvm_text(const struct stage_opts *o, const struct staged_guest *sg)
 {
 	const struct guest *g = sg->g;
@@ -82,6 +99,7 @@ char *launch_kvm_text(const struct stage_opts *o, const struct staged_guest *sg)
 		strappendf(&text, "hostname = %s\n", g->hostname);
 	strappendf(&text, "autostart = %s\n", g->autostart ? "yes" : "no");
 	strappendf(&text, "autostart_order = %u\n", g->autostart_order);
+	add_devices(&text, g);
 	append_list(&text, "host_disks", &g->host_disks);
 	if (g->display != DISPLAY_NONE)
 		strappendf(&text, "display = %s\n", devspec_display_name(g->display));

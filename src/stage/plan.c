@@ -284,6 +284,63 @@ static int xen_devices_problem(const struct guest *g, char **err)
 	return -1;
 }
 
+/* Does DEPLOY/config-@kname set @opt to y or m? */
+static bool kconfig_has(const char *config, const char *opt)
+{
+	FILE *f = fopen(config, "re");
+	char line[512];
+	size_t n = strlen(opt);
+	bool found = false;
+
+	if (!f)
+		return false;
+	while (!found && fgets(line, sizeof(line), f))
+		found = startswith(line, opt) && line[n] == '=' && (line[n + 1] == 'y' || line[n + 1] == 'm');
+	fclose(f);
+	return found;
+}
+
+/* Shares need QEMU's virtio-9p (KVM only, doc/guest-devices.md) and a
+ * guest kernel with 9p over virtio, when its configuration is known. */
+static int plan_shares(const struct stage_opts *o, const struct staged_guest *sg, char **err)
+{
+	static const char *const needed[] = { "CONFIG_NET_9P", "CONFIG_NET_9P_VIRTIO", "CONFIG_9P_FS" };
+	const struct guest *g = sg->g;
+	const char *kname = g->kernel == GUEST_KERNEL_HOST ? "host" : g->name;
+	char *config;
+
+	if (!g->shares.n)
+		return 0;
+	if (o->hv == HV_XEN) {
+		*err = xasprintf("%s: shares: guest '%s' is a Xen guest, and Xen shares folders "
+				 "through QEMU's 9pfs back end, a device model in dom0 that this Xen "
+				 "host does not carry (Debian 12's Xen 4.17 has no other); remove "
+				 "'shares' from the guest, or run it on a KVM host",
+				 g->conf ? g->conf : g->name, g->name);
+		return -1;
+	}
+	if (g->kernel == GUEST_KERNEL_FILE)
+		return 0; /* a prebuilt kernel: its configuration is not ours to read */
+	config = xasprintf("%s/config-%s", o->deploy, kname);
+	for (size_t i = 0; i < ARRAY_SIZE(needed); i++) {
+		if (access(config, R_OK) == 0 && !kconfig_has(config, needed[i])) {
+			char *where = g->kernel == GUEST_KERNEL_HOST ?
+				xstrdup("the host's kernel (a template's kernel_features)") :
+				xasprintf("its kernel description (kernel-configs/%s.scc)", kname);
+
+			*err = xasprintf("%s: shares: guest '%s' declares shared folders, but its "
+					 "kernel (%s) has no %s; add features/9p/9p.scc to %s, or "
+					 "remove 'shares'", g->conf ? g->conf : g->name, g->name,
+					 config, needed[i], where);
+			free(where);
+			free(config);
+			return -1;
+		}
+	}
+	free(config);
+	return 0;
+}
+
 int stage_plan_guest(const struct stage_opts *o, struct guest_set *set, struct guest *g,
 		     struct staged_guest *sg, char **err)
 {
@@ -292,7 +349,7 @@ int stage_plan_guest(const struct stage_opts *o, struct guest_set *set, struct g
 	sg->name = xstrdup(g->name);
 	sg->origin = xstrdup(g->image_path ? "external" : g->conf ? g->conf : "defaults");
 	if (plan_kernel(o, sg, err) < 0 || plan_rootfs(o, sg, err) < 0 ||
-	    plan_disks(o, sg, err) < 0)
+	    plan_disks(o, sg, err) < 0 || plan_shares(o, sg, err) < 0)
 		return -1;
 	for (size_t i = 0; i < sg->nfiles; i++)
 		if (staged_file_measure(o, &sg->files[i], err) < 0)

@@ -51,6 +51,8 @@ make_stage_fixture() {
     mk_bzimage "$deploy/bzImage-$g"
     printf 'CONFIG_%s=y\n' "$g" >"$deploy/config-$g"
   done
+  # The user VM shares folders: its kernel has 9p over virtio.
+  printf 'CONFIG_NET_9P=y\nCONFIG_NET_9P_VIRTIO=y\nCONFIG_9P_FS=m\n' >>"$deploy/config-user"
   mk_bzimage "$deploy/bzImage-host"
   printf 'CONFIG_HOST=y\n' >"$deploy/config-host"
   guest_image g1 ext4
@@ -61,8 +63,10 @@ make_stage_fixture() {
   printf 'data-at-32M' | dd of="$scratch/data.img" bs=1 seek=33554432 conv=notrunc 2>/dev/null
   decl g1 'memory = 256' 'network = user' 'autostart = yes' 'autostart_order = 5' \
     "disks = $scratch/data.img"
-  decl g2 'memory = 128' 'network = none' 'cmdline = console=ttyS0 root=/dev/vda ro quiet'
-  decl user 'image_formats = qcow2' 'install_name = user-vm.qcow2' 'memory = 512'
+  decl g2 'memory = 128' 'network = none' 'cmdline = console=ttyS0 root=/dev/vda ro quiet' \
+    'entropy = no'
+  decl user 'image_formats = qcow2' 'install_name = user-vm.qcow2' 'memory = 512' \
+    'shares = media=/srv/media,ro home=/home/user,mount=/home,security=mapped-xattr'
   decl driver 'carries = user' 'network = bridge' 'extends = g2'
 }
 

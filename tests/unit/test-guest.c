@@ -201,6 +201,36 @@ static void test_order(void)
 	free(err);
 }
 
+/* shares and entropy: defaults, extends (the child's value replaces the
+ * base's, 'none' clears it), and an error with its file:line. */
+static void test_shares(void)
+{
+	const char *dirs[] = { dir };
+	struct guest_set s = { .dirs = dirs, .ndirs = 1 };
+	struct guest *g;
+	char *err = NULL, *want;
+
+	decl("sbase", "shares = a=/srv/a b=/srv/b,ro\n");
+	decl("schild", "extends = sbase\nshares = c=/srv/c,mount=none\nentropy = no\n");
+	decl("snone", "extends = sbase\nshares = none\n");
+	decl("sbad", "memory = 128\nshares = a=/srv/a \\\n  a=/srv/b\n");
+	g = guest_get(&s, "sbase", &err);
+	ok(g && g->shares.n == 2 && g->entropy, "two shares; entropy on by default");
+	if (g && g->shares.n == 2)
+		ok(g->shares.v[1].readonly && streq(g->shares.v[1].mount, "/mnt/b"), "ro, mount /mnt/TAG");
+	g = guest_get(&s, "schild", &err);
+	ok(g && g->shares.n == 1 && streq(g->shares.v[0].tag, "c") && !g->shares.v[0].mount && !g->entropy,
+	   "the child's shares replace the base's; entropy = no");
+	g = guest_get(&s, "snone", &err);
+	ok(g && g->shares.n == 0, "shares = none clears what the base shares");
+	ok(guest_get(&s, "sbad", &err) == NULL, "a duplicate tag is refused");
+	want = xasprintf("%s/sbad.conf:2: share 'a=/srv/b': tag 'a' is used twice", dir);
+	ok(err_has(err, want), "with file:line and the item");
+	free(want);
+	free(err);
+	guest_set_free(&s);
+}
+
 int main(void)
 {
 	if (!mkdtemp(dir))
@@ -209,6 +239,7 @@ int main(void)
 	test_bad();
 	test_meaning();
 	test_order();
+	test_shares();
 	if (remove_tree(dir) < 0)
 		note("cannot remove %s", dir);
 	return done_testing();

@@ -61,6 +61,7 @@ static void test_full_conf(void)
 		"-drive file=/img/g1/rootfs.ext4,if=virtio,format=raw "
 		"-drive file=/img/g1/data,,1.qcow2,if=virtio,format=qcow2 "
 		"-netdev user,id=net0 -device virtio-net-pci,netdev=net0,mac=%s,romfile= "
+		"-object rng-random,id=rng0,filename=/dev/urandom -device virtio-rng-pci,rng=rng0 "
 		"-chardev socket,id=console,path=/run/vmguest/g1.console,server=on,wait=off,"
 		"logfile=/var/log/vmguest/g1.log,logappend=on -serial chardev:console -no-reboot",
 		mac);
@@ -123,6 +124,18 @@ static void test_errors(void)
 	expect_error("c", "name = c\n", "no 'kernel'", "no kernel");
 	expect_error("d", "name = d\nkernel = /k\nnetwork = tap\n", "d.conf:3: network 'tap'", "bad network, with its line");
 	expect_error("e", "name = e\nkernel = /k\nmemroy = 5\n", "did you mean 'memory'", "typo of a key");
+	expect_error("s1", "name = s1\nkernel = /k\nshares = t=/x,mount=/m,security=none\n",
+		     "s1.conf:3: share 't=/x,mount=/m,security=none': unknown option 'mount=/m'",
+		     "mount= in a launch configuration, with its line");
+	expect_error("s2", "name = s2\nkernel = /k\nshares = t=rel,security=none\n",
+		     "s2.conf:3: share 't=rel,security=none': host path 'rel' is not absolute", "a relative share path");
+	expect_error("s3", "name = s3\nkernel = /k\nentropy = maybe\n", "s3.conf:3:", "entropy that is not yes or no");
+	for (const char *n = "123"; *n; n++) {
+		char *p = xasprintf("%s/s%c.conf", dir, *n);
+
+		unlink(p);
+		free(p);
+	}
 }
 
 static void test_dir_and_order(void)
@@ -165,6 +178,97 @@ static void test_dir_and_order(void)
 	ok(guests_load_dir("/nonexistent-vmguest", &v, &n, &err) == 0 && n == 0, "no directory: no guests");
 }
 
+/* Shares and entropy: the argv, and the host-side checks at start. */
+static void test_shares_entropy(void)
+{
+	char *share_dir = xasprintf("%s/share1", dir), *file = xasprintf("%s/plain", dir);
+	char *missing = xasprintf("%s/missing", dir);
+	char *text = xasprintf("name = sh\nkernel = /k\nnetwork = none\nentropy = no\n"
+			       "shares = data=%s,ro,security=mapped-xattr logs=/var/log/sh,security=none\n",
+			       share_dir);
+	char *path = write_conf("sh", text), *err = NULL, *line, *want, *esc;
+	struct guest g;
+	struct strv a = { 0 };
+	struct qemu_plan plan = { .qemu = "qemu", .accel = ACCEL_KVM, .console_stdio = true };
+	FILE *f;
+
+	ok(guest_load(path, &g, &err) == 0, "shares and entropy = no parse (%s)", err ? err : "");
+	is_int(g.shares.n, 2, "two shares");
+	ok(!g.entropy, "entropy = no");
+	qemu_argv(&g, &plan, &a);
+	line = joined(&a);
+	want = xasprintf(" -fsdev local,id=fs0,path=%s,security_model=mapped-xattr,readonly=on "
+			 "-device virtio-9p-pci,fsdev=fs0,mount_tag=data "
+			 "-fsdev local,id=fs1,path=/var/log/sh,security_model=none "
+			 "-device virtio-9p-pci,fsdev=fs1,mount_tag=logs -serial ", share_dir);
+	ok(strstr(line, want) != NULL, "virtio-9p per share, in order, ro as readonly=on: %s", line);
+	free(want);
+	free(line);
+	strv_free(&a);
+	/* The parser refuses ',' in a path; the argv escapes it all the same. */
+	free(g.shares.v[1].path);
+	g.shares.v[1].path = xstrdup("/a,b");
+	qemu_argv(&g, &plan, &a);
+	line = joined(&a);
+	esc = qemu_escape_commas("/a,b");
+	want = xasprintf("-fsdev local,id=fs1,path=%s,security_model=none ", esc);
+	ok(strstr(line, want) != NULL, "a ',' in a share's path is doubled");
+	ok(!strstr(line, "virtio-rng"), "entropy = no: no virtio-rng");
+	free(want);
+	free(esc);
+	free(line);
+	strv_free(&a);
+
+	/* The first share's directory is checked first. */
+	ok(guest_check_shares(&g, &err) < 0, "a missing share directory is refused");
+	want = xasprintf("%s: guest sh's share 'data': host directory '%s' does not exist; create it", path,
+			 share_dir);
+	ok(err && startswith(err, want), "its message names the configuration, guest and path: %s",
+	   err ? err : "(none)");
+	free(want);
+	free(err);
+	err = NULL;
+	f = fopen(share_dir, "w");
+	fclose(f);
+	ok(guest_check_shares(&g, &err) < 0 && err && strstr(err, "is a regular file, not a directory"),
+	   "a file where the share directory should be is refused: %s", err ? err : "(none)");
+	free(err);
+	err = NULL;
+	unlink(share_dir);
+	mkdir(share_dir, 0755);
+	free(g.shares.v[1].path);
+	g.shares.v[1].path = xstrdup(dir);
+	ok(guest_check_shares(&g, &err) == 0, "existing directories pass (%s)", err ? err : "");
+	free(err);
+	err = NULL;
+	free(g.shares.v[1].path);
+	g.shares.v[1].path = xstrdup(missing);
+	ok(guest_check_shares(&g, &err) < 0 && err && strstr(err, "share 'logs'") && strstr(err, missing),
+	   "the second share is checked too: %s", err ? err : "(none)");
+	free(err);
+	rmdir(share_dir);
+	guest_free(&g);
+	unlink(path);
+	free(path);
+	free(text);
+
+	/* Entropy is on by default (older launch configurations say nothing). */
+	path = write_conf("rng", "name = rng\nkernel = /k\nnetwork = none\n");
+	ok(guest_load(path, &g, &err) == 0 && g.entropy && g.shares.n == 0, "entropy by default, no shares");
+	qemu_argv(&g, &plan, &a);
+	line = joined(&a);
+	ok(strstr(line, " -object rng-random,id=rng0,filename=/dev/urandom -device virtio-rng-pci,rng=rng0 ") != NULL,
+	   "virtio-rng fed from /dev/urandom");
+	ok(!strstr(line, "-fsdev"), "no shares: no -fsdev");
+	free(line);
+	strv_free(&a);
+	guest_free(&g);
+	unlink(path);
+	free(path);
+	free(file);
+	free(missing);
+}
+
 static void test_escape(void)
 {
 	char *s = qemu_escape_commas("a,b,,c");
@@ -181,6 +285,7 @@ int main(void)
 	test_defaults_tcg_console_bridge();
 	test_errors();
 	test_dir_and_order();
+	test_shares_entropy();
 	test_escape();
 	for (const char *const *name = (const char *const[]){ "g1", "tiny", "zeta", "alpha", "beta", NULL };
 	     *name; name++) {
