@@ -293,13 +293,15 @@ fail:
 	return -1;
 }
 
-/* The virtual terminal on the machine's screen now (/dev/tty1), when
- * there is one and it is not also the console the launcher runs on. */
-static char *screen_tty(void)
+/* The virtual terminal on the machine's screen now (/dev/tty1 as a rule),
+ * or NULL when there is none. *is_console: it is also /dev/console (a
+ * machine without a serial line), so the serial console cannot go there. */
+static char *screen_tty(bool *is_console)
 {
 	char *active = NULL, *console = NULL, *tty = NULL, *last;
 	size_t len;
 
+	*is_console = false;
 	if (read_file("/sys/class/tty/tty0/active", &active, &len) < 0 || !len)
 		goto out;
 	active[strcspn(active, " \n")] = '\0';
@@ -309,8 +311,7 @@ static char *screen_tty(void)
 	if (read_file("/sys/class/tty/console/active", &console, &len) == 0 && len) {
 		console[strcspn(console, "\n")] = '\0';
 		last = strrchr(console, ' ') ? strrchr(console, ' ') + 1 : console;
-		if (streq(last, active) || streq(last, "tty0"))
-			goto out;
+		*is_console = streq(last, active) || streq(last, "tty0");
 	}
 	tty = xasprintf("/dev/%s", active);
 out:
@@ -320,27 +321,35 @@ out:
 }
 
 /* A guest with a screen: on the machine's own screen with curses when it
- * runs on the console (HAL mode), else on a VNC server at RUN/NAME.vnc.
- * *tty_fd gets the screen's terminal for QEMU's stdio, or -1. */
+ * runs on the console (HAL mode), with the machine's mice, else on a VNC
+ * server at RUN/NAME.vnc. *tty_fd gets the screen's terminal for QEMU's
+ * stdio, or -1. */
 static void choose_screen(const struct launcher *l, const struct guest *g, bool console,
 			  struct qemu_plan *plan, int *tty_fd, char **vnc, char **tty)
 {
+	bool screen_is_console = false;
+
 	*tty_fd = -1;
 	*vnc = NULL;
 	*tty = NULL;
 	if (g->display == DISPLAY_NONE)
 		return;
-	plan->nmice = hostdev_mice(&l->env, &plan->mice);
-	if (console && access(QEMU_UI_CURSES, R_OK) == 0 && (*tty = screen_tty()) &&
+	if (console && access(QEMU_UI_CURSES, R_OK) == 0 && (*tty = screen_tty(&screen_is_console)) &&
 	    (*tty_fd = open(*tty, O_RDWR | O_NOCTTY | O_CLOEXEC)) >= 0) {
 		plan->screen = SCREEN_CURSES;
-		/* The serial console stays where the launcher was started. */
-		plan->console_tty = isatty(STDIN_FILENO) ? "/proc/self/fd/3" : NULL;
+		/* The serial console stays on the terminal the launcher was
+		 * started on, unless that is the screen: then it goes to the
+		 * console socket and log, as in the background. */
+		plan->console_tty = !screen_is_console && isatty(STDIN_FILENO) ? "/proc/self/fd/3" : NULL;
+		/* A guest on the machine's screen takes its mice too (QEMU
+		 * grabs them); a background guest must not. */
+		plan->nmice = hostdev_mice(&l->env, &plan->mice);
 		return;
 	}
 	if (console)
-		vmb_warn("guest %s: no screen to show its display on (no virtual terminal, or no %s): "
-			 "it is on VNC", g->name, QEMU_UI_CURSES);
+		vmb_warn("guest %s: its screen is on VNC at %s/%s.vnc: %s", g->name, l->dirs.run, g->name,
+			 access(QEMU_UI_CURSES, R_OK) ? "this host has no " QEMU_UI_CURSES
+			 " (the HAL rootfs type carries it)" : "no virtual terminal to show it on");
 	plan->screen = SCREEN_VNC;
 	*vnc = state_path(l->dirs.run, g->name, "vnc");
 	plan->vnc_socket = *vnc;
