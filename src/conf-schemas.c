@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * Which keys each kind of declaration may use. The meaning of every key is
- * documented in the README ("Declarations"); a key added here must be added
- * there too.
+ * documented in doc/declarations.md and the section 5 man pages; a key added
+ * here must be added there too (tests/functional/doc-coverage.test checks).
  */
 #include "conf.h"
 #include "shared/util.h"

@@ -10,7 +10,7 @@
  *   DEPLOY/buildstats/BUILD/LABEL.NAME     one record per step
  *   DEPLOY/buildstats/latest -> BUILD      the build that ran steps last
  *
- * A record is "Key: value" lines (the format is in the README):
+ * A record is "Key: value" lines (the format is in doc/reports.md):
  *
  *   Step: BZIMAGE
  *   Name: host

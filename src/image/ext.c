@@ -4,7 +4,7 @@
  * mke2fs run (ext-mkfs.c), populated in-process with libext2fs
  * (ext-populate.c). This file decides the size.
  *
- * Size rule (documented in the README, "Images"):
+ * Size rule (documented in doc/images.md, "Size of ext images"):
  *   content  = blocks the tree's files, directories, long symlinks and their
  *              block maps take, plus one 256-byte inode per entry;
  *   minimum  = the smallest filesystem whose free blocks and inodes, as

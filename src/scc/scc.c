@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-/* The .scc engine: see scc.h for the model, README-scc for the language. */
+/* The .scc engine: see scc.h for the model, doc/scc.md for the language. */
 #include "scc/scc.h"
 #include "scc/cond.h"
 #include "scc/resolve.h"

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * Writing outputs so that nothing is ever clobbered. The rules, in one place
- * (README "Outputs"):
+ * (doc/inputs.md, "Outputs"):
  *   - absent, or a regular file: written to a temporary file in the same
  *     directory, fsync'd, then renamed over it; the old file stays whole
  *     until the new one is complete;

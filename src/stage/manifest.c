@@ -5,7 +5,7 @@
  * with its kernel's version and configuration hash, its image formats, and
  * every staged file's on-target path, source, size, allocated bytes and
  * SHA-256. Keys in a fixed order, two-space indentation, so the text is
- * reproducible and diffable. The format is described in the README.
+ * reproducible and diffable. The format is described in doc/staging.md.
  */
 #include "stage.h"
 #include "shared/util.h"
