@@ -354,6 +354,10 @@ const char *guest_cmdline(const struct guest *g)
 {
 	if (g->cmdline)
 		return g->cmdline;
+	/* As the stager writes it: a guest with a screen prints there too. */
+	if (g->display != DISPLAY_NONE)
+		return g->ndisks ? "console=tty0 console=ttyS0 root=/dev/vda rw panic=-1"
+				 : "console=tty0 console=ttyS0 panic=-1";
 	return g->ndisks ? "console=ttyS0 root=/dev/vda rw panic=-1" : "console=ttyS0 panic=-1";
 }
 

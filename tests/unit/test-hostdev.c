@@ -141,6 +141,8 @@ static void test_launch_keys(void)
 	if (!ok(guest_load(path, &g, &err) == 0, "host_disks, display, pci and usb parse: %s", err ? err : ""))
 		return;
 	is_int(g.nhost_disks, 2, "two host disks");
+	is_str(guest_cmdline(&g), "console=tty0 console=ttyS0 root=/dev/vda rw panic=-1",
+	       "no cmdline, a screen: kernel messages on it too, the serial line stays /dev/console");
 	ok(!g.host_disk_ro[0] && g.host_disk_ro[1], "the second is read-only");
 	g.disk_formats = xcalloc(1, sizeof(*g.disk_formats));
 	plan.screen = SCREEN_VNC;
