@@ -435,6 +435,21 @@ static int check_targets(const struct stage_plan *p, char **err)
 	return 0;
 }
 
+/* Two guests of one carrier with one name (declared, external or
+ * user-written xl) would share a launch configuration: name both sources. */
+static int check_names(const struct stage_plan *p, char **err)
+{
+	for (size_t a = 0; a < p->nguests; a++)
+		for (size_t b = a + 1; b < p->nguests; b++)
+			if (streq(p->guests[a].name, p->guests[b].name)) {
+				*err = xasprintf("two guests are named '%s': %s and %s; rename one",
+						 p->guests[a].name, p->guests[a].origin,
+						 p->guests[b].origin);
+				return -1;
+			}
+	return 0;
+}
+
 int stage_plan(struct stage_plan *p, const struct stage_opts *o, struct guest_set *set,
 	       const struct namelist *carried, char **err)
 {
@@ -465,5 +480,5 @@ int stage_plan(struct stage_plan *p, const struct stage_opts *o, struct guest_se
 		p->host_config_sha256 = config_sha_of(o, o->carrier);
 		free(k);
 	}
-	return check_targets(p, err);
+	return check_names(p, err) < 0 ? -1 : check_targets(p, err);
 }

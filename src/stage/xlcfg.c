@@ -15,6 +15,7 @@
  * strings and comments); every value comes from libxlutil.
  */
 #include "stage.h"
+#include "shared/devspec.h"
 #include "shared/fsutil.h"
 #include "shared/input.h"
 #include "shared/util.h"
@@ -174,6 +175,38 @@ static const char *lower(const char *s, char *buf, size_t n)
 	return buf;
 }
 
+/* A disk's target on the target: a device of the Xen host itself
+ * (phy:/dev/..., /dev/vg0/x) passes through as it is, anything else is a
+ * file of the bundle to stage. */
+static char *disk_target(struct xl_job *j, const char *spec, const libxl_device_disk *d, char **err)
+{
+	char *path;
+	bool ro;
+	const char *why;
+
+	/* libxlutil takes the old "phy:" prefix and drops it (the back end
+	 * stays unknown): look for it in the text. */
+	const char *t = spec + strspn(spec, " \t");
+	bool phy = startswith(t, "phy:") || strstr(spec, "target=phy:") ||
+		   d->backend == LIBXL_DISK_BACKEND_PHY;
+
+	if (!devspec_is_host_disk(d->pdev_path)) {
+		if (phy) {
+			*err = xasprintf("%s: disk '%s': a phy disk is a device of the Xen host, and "
+					 "'%s' is not under /dev/; give the device, or a file without phy:",
+					 j->file, spec, d->pdev_path);
+			return NULL;
+		}
+		return stage_path(j, "disk target", "disk", d->pdev_path, err);
+	}
+	why = devspec_host_disk(d->pdev_path, &path, &ro);
+	if (why) {
+		*err = xasprintf("%s: disk '%s': device '%s': %s", j->file, spec, d->pdev_path, why);
+		return NULL;
+	}
+	return path;
+}
+
 /* One disk spec, parsed by Xen, written anew with its target on the target. */
 static char *rewrite_disk(struct xl_job *j, const char *spec, char **err)
 {
@@ -202,7 +235,7 @@ static char *rewrite_disk(struct xl_job *j, const char *spec, char **err)
 		return NULL;
 	}
 	if (d.pdev_path && d.pdev_path[0]) {
-		target = stage_path(j, "disk target", "disk", d.pdev_path, err);
+		target = disk_target(j, spec, &d, err);
 		if (!target) {
 			libxl_device_disk_dispose(&d);
 			return NULL;
