@@ -39,9 +39,12 @@
 #else
 #error "vmguest: no QEMU known for this architecture; add it beside aarch64 and x86_64"
 #endif
-/* A QEMU that dies this soon after start failed to start (bad option,
- * unreadable file, no accelerator): report it now, not at the next list. */
-#define START_SETTLE_MS 500
+/* A background QEMU has started when its monitor answers; one that ends
+ * before failed (bad option, unreadable file, no accelerator, a missing
+ * keymap): reported now, not at the next list. Checked every 100 ms for at
+ * most a minute (QEMU under TCG inside TCG starts in seconds). */
+#define START_POLL_MS 100
+#define START_READY_MS 60000
 
 /* How long vmguest monitor waits for QEMU's answer. */
 #define MONITOR_TIMEOUT_MS 30000
@@ -218,24 +221,37 @@ static void show_log_tail(const char *log)
 	free(data);
 }
 
-/* Background: QEMU in its own session; a QEMU that dies at once failed. */
+/* Background: QEMU in its own session. It has started when its monitor
+ * answers (QEMU serves it from its main loop, after every device and
+ * display came up); a QEMU that ends before that failed to start. */
 static int run_detached(const struct launcher *l, const struct guest *g, struct strv *argv,
-			const char *accel_name, const char *log)
+			const char *accel_name, const char *log, const char *mon)
 {
-	char *err = NULL;
+	char *err = NULL, *out = NULL;
 	pid_t pid = spawn_detached(argv->v, log, &err);
 	int status;
+	bool up = false;
 
 	if (pid < 0)
 		return fail_with(err);
-	sleep_ms(START_SETTLE_MS);
-	if (waitpid(pid, &status, WNOHANG) == pid) {
-		vmb_error("guest %s: QEMU ended at once (%s %d); its output:", g->name,
-			  WIFEXITED(status) ? "exit status" : "signal",
-			  WIFEXITED(status) ? WEXITSTATUS(status) : WTERMSIG(status));
-		show_log_tail(log);
-		return 1;
+	for (long waited = 0; !up && waited < START_READY_MS; waited += START_POLL_MS) {
+		if (waitpid(pid, &status, WNOHANG) == pid) {
+			vmb_error("guest %s: QEMU ended at once (%s %d); its output:", g->name,
+				  WIFEXITED(status) ? "exit status" : "signal",
+				  WIFEXITED(status) ? WEXITSTATUS(status) : WTERMSIG(status));
+			show_log_tail(log);
+			return 1;
+		}
+		up = monitor_command(mon, "info status", START_POLL_MS * 10, &out, &err) == 0;
+		free(out);
+		free(err);
+		out = err = NULL;
+		if (!up)
+			sleep_ms(START_POLL_MS);
 	}
+	if (!up)
+		vmb_warn("guest %s: QEMU (pid %ld) runs but its monitor did not answer within %d s",
+			 g->name, (long)pid, START_READY_MS / 1000);
 	if (state_record(&l->dirs, g->name, pid, accel_name, &err) < 0) {
 		kill(pid, SIGKILL);
 		return fail_with(err);
@@ -392,7 +408,7 @@ static int start_guest(const struct launcher *l, struct guest *g, bool console)
 		unlink(vnc);
 	qemu_argv(g, &plan, &argv);
 	rc = console ? run_attached(l, g, &argv, accel_name, tty_fd)
-		     : run_detached(l, g, &argv, accel_name, log);
+		     : run_detached(l, g, &argv, accel_name, log, mon);
 	if ((console || rc) && g->network == GUEST_NET_BRIDGE)
 		bridge_remove_tap(tap);
 	if (tty_fd >= 0)
