@@ -267,6 +267,7 @@ static void test_shares_entropy(void)
 	free(path);
 	free(file);
 	free(missing);
+	free(share_dir);
 }
 
 static void test_escape(void)
