@@ -2,6 +2,7 @@
 #include "guest.h"
 #include "conf.h"
 #include "shared/input.h"
+#include "shared/strlist.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -56,8 +57,7 @@ static void split_disks(struct guest *g, const char *list)
 	char *copy = xstrdup(list), *save = NULL;
 
 	for (char *w = strtok_r(copy, " \t", &save); w; w = strtok_r(NULL, " \t", &save)) {
-		g->disks = xrealloc(g->disks, (g->ndisks + 1) * sizeof(*g->disks));
-		g->disks[g->ndisks++] = xstrdup(w);
+		strlist_push(&g->disks, &g->ndisks, w);
 	}
 	free(copy);
 }
@@ -89,10 +89,10 @@ static int add_host_disk(struct guest *g, const char *w, const char **why)
 	*why = devspec_host_disk(w, &path, &ro);
 	if (*why)
 		return -1;
-	g->host_disks = xrealloc(g->host_disks, (g->nhost_disks + 1) * sizeof(*g->host_disks));
 	g->host_disk_ro = xrealloc(g->host_disk_ro, (g->nhost_disks + 1) * sizeof(*g->host_disk_ro));
-	g->host_disks[g->nhost_disks] = path;
-	g->host_disk_ro[g->nhost_disks++] = ro;
+	g->host_disk_ro[g->nhost_disks] = ro;
+	strlist_push(&g->host_disks, &g->nhost_disks, path);
+	free(path);
 	return 0;
 }
 
@@ -103,8 +103,7 @@ static int add_pci(struct guest *g, const char *w, const char **why)
 	*why = devspec_pci(w, addr);
 	if (*why)
 		return -1;
-	g->pci = xrealloc(g->pci, (g->npci + 1) * sizeof(*g->pci));
-	g->pci[g->npci++] = xstrdup(addr);
+	strlist_push(&g->pci, &g->npci, addr);
 	return 0;
 }
 
@@ -379,17 +378,11 @@ void guest_free(struct guest *g)
 	free(g->cmdline);
 	free(g->machine);
 	free(g->accel);
-	for (size_t i = 0; i < g->ndisks; i++)
-		free(g->disks[i]);
-	free(g->disks);
+	strlist_free(g->disks, g->ndisks);
 	free(g->disk_formats);
-	for (size_t i = 0; i < g->nhost_disks; i++)
-		free(g->host_disks[i]);
-	free(g->host_disks);
+	strlist_free(g->host_disks, g->nhost_disks);
 	free(g->host_disk_ro);
-	for (size_t i = 0; i < g->npci; i++)
-		free(g->pci[i]);
-	free(g->pci);
+	strlist_free(g->pci, g->npci);
 	free(g->usb);
 	shares_free(&g->shares);
 	memset(g, 0, sizeof(*g));
