@@ -21,7 +21,7 @@
 #include "scc/queue.h"
 #include "shared/fsutil.h"
 #include "shared/run.h"
-#include "shared/sha256.h"
+#include "sha256.h"
 #include "shared/util.h"
 
 #include <errno.h>

@@ -13,7 +13,7 @@
 #include "shared/fsutil.h"
 #include "shared/input.h"
 #include "shared/run.h"
-#include "shared/sha256.h"
+#include "sha256.h"
 #include "shared/util.h"
 
 #include <ctype.h>

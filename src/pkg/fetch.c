@@ -10,7 +10,7 @@
 #include "pkg/pkg.h"
 #include "shared/fsutil.h"
 #include "shared/run.h"
-#include "shared/sha256.h"
+#include "sha256.h"
 #include "shared/util.h"
 
 #include <errno.h>

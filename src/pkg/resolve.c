@@ -14,7 +14,7 @@
 #include "pkg/pkg.h"
 #include "scc/vec.h"
 #include "shared/run.h"
-#include "shared/sha256.h"
+#include "sha256.h"
 #include "shared/strlist.h"
 #include "shared/util.h"
 

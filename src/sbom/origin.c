@@ -7,7 +7,7 @@
 #include "deploy/deploy.h"
 #include "scc/outfile.h"
 #include "shared/fsutil.h"
-#include "shared/sha256.h"
+#include "sha256.h"
 #include "shared/util.h"
 
 #include <errno.h>

@@ -37,7 +37,7 @@
 #ifndef VMB_SBOM_H
 #define VMB_SBOM_H
 
-#include "shared/sha256.h"
+#include "sha256.h"
 #include "shared/strlist.h"
 #include "shared/strmap.h"
 

@@ -20,7 +20,7 @@
 #include "sbom/sbom.h"
 #include "shared/fsutil.h"
 #include "shared/json.h"
-#include "shared/sha256.h"
+#include "sha256.h"
 #include "shared/strbuf.h"
 #include "shared/util.h"
 

@@ -10,7 +10,7 @@
 #ifndef VMB_STAGE_HASHCACHE_H
 #define VMB_STAGE_HASHCACHE_H
 
-#include "shared/sha256.h"
+#include "sha256.h"
 
 #include <stdbool.h>
 #include <stdint.h>

@@ -22,7 +22,7 @@
 
 #include "guest.h"
 #include "hashcache.h"
-#include "shared/sha256.h"
+#include "sha256.h"
 
 #include <stdbool.h>
 #include <stdint.h>

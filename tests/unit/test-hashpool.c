@@ -5,7 +5,7 @@
  * And the cache that remembers them between runs. */
 #include "stage/hashpool.h"
 #include "stage/stage.h"
-#include "shared/sha256.h"
+#include "sha256.h"
 #include "shared/util.h"
 #include "tap.h"
 

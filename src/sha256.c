@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 #include "sha256.h"
-#include "input.h"
-#include "util.h"
+#include "shared/input.h"
+#include "shared/util.h"
 
 #include <errno.h>
 #include <fcntl.h>
