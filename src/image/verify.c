@@ -9,26 +9,25 @@
 #include "shared/fsutil.h"
 #include "shared/input.h"
 #include "shared/run.h"
+#include "shared/tool.h"
 #include "shared/util.h"
 
 #include <stdlib.h>
 #include <unistd.h>
 
-/* The checker's verdict from its log: its last line of output, and the
- * "exit status N" line the shell wrapper added after it. Malloc'd. */
-static char *verdict(char *text)
+/* The checker's verdict: the last line it printed (a checker's summary
+ * comes last), then how it ended ("'e2fsck' failed with exit status 4").
+ * Malloc'd. */
+static char *verdict(char *text, const char *how)
 {
 	size_t n = strlen(text);
-	char *status, *said;
+	char *said;
 
-	while (n > 0 && text[n - 1] == '\n')
+	while (n > 0 && (text[n - 1] == '\n' || text[n - 1] == ' '))
 		text[--n] = '\0';
-	status = strrchr(text, '\n');
-	if (!status)
-		return xstrdup(text);
-	*status++ = '\0';
 	said = strrchr(text, '\n');
-	return xasprintf("%s; %s", said ? said + 1 : text, status);
+	said = said ? said + 1 : text;
+	return *said ? xasprintf("%s; %s", said, how) : xstrdup(how);
 }
 
 /* Run @argv with its output (standard error folded in: e2fsck writes its
@@ -36,14 +35,13 @@ static char *verdict(char *text)
 static int run_checker(const char *const argv[], const char *what, const char *path, char **err)
 {
 	char *log = xasprintf("%s.check", path), *why = NULL, *text = NULL;
-	const char *const sh[] = { "sh", "-c", "\"$@\" 2>&1 || { s=$?; echo \"exit status $s\"; exit $s; }",
-				   "sh", argv[0], argv[1], argv[2], NULL };
-	struct run_opts ro = { .in = { RUN_NULL, NULL, 0 }, .out = { RUN_FILE, log, 0 } };
+	struct run_opts ro = { .in = { RUN_NULL, NULL, 0 }, .out = { RUN_FILE, log, 0 },
+			       .err = { RUN_STDOUT, NULL, 0 } };
 	size_t len;
-	int r = run(sh, &ro, &why);
+	int r = run(argv, &ro, &why);
 
 	if (r < 0) {
-		char *said = read_file(log, &text, &len) == 0 ? verdict(text) : xstrdup(why);
+		char *said = read_file(log, &text, &len) == 0 ? verdict(text, why) : xstrdup(why);
 
 		*err = xasprintf("the written image fails %s (%s); the previous output was kept", what, said);
 		free(said);
@@ -61,22 +59,22 @@ int image_verify(const char *type, const char *path, char **err)
 	int e;
 
 	if (startswith(type, "ext") && !endswith(type, ".gz")) {
-		const char *const argv[] = { "e2fsck", "-fn", path, NULL };
+		const char *const argv[] = { tool_path("e2fsck"), "-fn", path, NULL };
 
 		return run_checker(argv, "e2fsck -fn", path, err);
 	}
 	if (streq(type, "qcow2")) {
-		const char *const argv[] = { "qemu-img", "check", path, NULL };
+		const char *const argv[] = { tool_path("qemu-img"), "check", path, NULL };
 
 		return run_checker(argv, "qemu-img check", path, err);
 	}
 	if (streq(type, "ext2.gz")) {
-		const char *const argv[] = { "gzip", "-t", path, NULL };
+		const char *const argv[] = { tool_path("gzip"), "-t", path, NULL };
 
 		return run_checker(argv, "gzip -t", path, err);
 	}
 	if (streq(type, "tar.bz2")) {
-		const char *const argv[] = { "bzip2", "-t", path, NULL };
+		const char *const argv[] = { tool_path("bzip2"), "-t", path, NULL };
 
 		return run_checker(argv, "bzip2 -t", path, err);
 	}

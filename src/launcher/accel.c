@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 #include "accel.h"
 #include "kvmdev.h"
-#include "spawn.h"
+#include "shared/run.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -21,8 +21,11 @@ static void load_kvm_module(void)
 	module = kvm_module_for_cpu("/proc/cpuinfo");
 	if (!module)
 		return;
-	char *argv[] = { "modprobe", (char *)module, NULL };
-	if (spawn_wait(argv, true, &err) < 0) {
+	const char *const argv[] = { "modprobe", module, NULL };
+	const struct run_opts quiet = { .in = { RUN_NULL, NULL, 0 }, .out = { RUN_NULL, NULL, 0 },
+					.err = { RUN_NULL, NULL, 0 } };
+
+	if (run(argv, &quiet, &err) < 0) {
 		vmb_warn("loading %s: %s", module, err);
 		free(err);
 	}

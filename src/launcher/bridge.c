@@ -1,14 +1,21 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 #include "bridge.h"
-#include "spawn.h"
+#include "shared/run.h"
 
 #include <stdlib.h>
 
-static int ip(char *const argv[], char **err)
+/* ip's own words go to the launcher's stderr when it fails for real; the
+ * probes whose failure is an answer run quietly. */
+static const struct run_opts ip_opts = { .in = { RUN_NULL, NULL, 0 } };
+static const struct run_opts quiet_opts = { .in = { RUN_NULL, NULL, 0 },
+					    .out = { RUN_NULL, NULL, 0 },
+					    .err = { RUN_NULL, NULL, 0 } };
+
+static int ip(const char *const argv[], char **err)
 {
 	char *why = NULL;
 
-	if (spawn_wait(argv, false, &why) == 0)
+	if (run(argv, &ip_opts, &why) == 0)
 		return 0;
 	*err = xasprintf("bridge networking: 'ip %s %s %s' failed: %s (is iproute2's ip in the host, and TUN and BRIDGE in its kernel?)",
 			 argv[1], argv[2], argv[3] ? argv[3] : "", why);
@@ -18,14 +25,16 @@ static int ip(char *const argv[], char **err)
 
 int bridge_add_tap(const char *tap, char **err)
 {
-	char *const show[] = { "ip", "link", "show", VMGUEST_BRIDGE, NULL };
-	char *const add_br[] = { "ip", "link", "add", "name", VMGUEST_BRIDGE, "type", "bridge", NULL };
-	char *const up_br[] = { "ip", "link", "set", VMGUEST_BRIDGE, "up", NULL };
-	char *const add_tap[] = { "ip", "tuntap", "add", "dev", (char *)tap, "mode", "tap", NULL };
-	char *const enslave[] = { "ip", "link", "set", (char *)tap, "master", VMGUEST_BRIDGE, "up", NULL };
+	const char *const show[] = { "ip", "link", "show", VMGUEST_BRIDGE, NULL };
+	const char *const add_br[] = { "ip", "link", "add", "name", VMGUEST_BRIDGE, "type", "bridge",
+				       NULL };
+	const char *const up_br[] = { "ip", "link", "set", VMGUEST_BRIDGE, "up", NULL };
+	const char *const add_tap[] = { "ip", "tuntap", "add", "dev", tap, "mode", "tap", NULL };
+	const char *const enslave[] = { "ip", "link", "set", tap, "master", VMGUEST_BRIDGE, "up",
+					NULL };
 	char *ignored = NULL;
 
-	if (spawn_wait(show, true, &ignored) < 0) {
+	if (run(show, &quiet_opts, &ignored) < 0) {
 		free(ignored);
 		if (ip(add_br, err) < 0 || ip(up_br, err) < 0)
 			return -1;
@@ -39,9 +48,9 @@ int bridge_add_tap(const char *tap, char **err)
 
 void bridge_remove_tap(const char *tap)
 {
-	char *const del[] = { "ip", "link", "delete", (char *)tap, NULL };
+	const char *const del[] = { "ip", "link", "delete", tap, NULL };
 	char *ignored = NULL;
 
-	if (spawn_wait(del, true, &ignored) < 0)
+	if (run(del, &quiet_opts, &ignored) < 0)
 		free(ignored);
 }

@@ -81,13 +81,19 @@ static char **merged_env(const char *const *extra)
 	return env;
 }
 
-/* Where one standard stream of the child comes from: *child_fd is what the
- * child gets (to be closed by us after the spawn), *our_fd the pipe end we
- * keep. Returns 0, or -errno with *err set. */
-static int prepare_io(const struct run_io *io, bool is_input, const char *name, int *child_fd,
-		      int *our_fd, char **err)
+static const char *const stream_names[] = { "standard input", "standard output",
+					      "standard error", "descriptor 3" };
+
+/* Where the child's descriptor @target (0-3) comes from: *child_fd is what
+ * the child gets (closed by us after the spawn; -1: nothing to set up), *our_fd
+ * the pipe end we keep. Descriptors are duplicated above 9 so that none can
+ * be one of the targets and be overwritten before it is passed on. Returns 0,
+ * or -errno with *err set. */
+static int prepare_io(const struct run_io *io, int target, bool append, const char *name,
+		      int *child_fd, int *our_fd, char **err)
 {
-	const char *what = is_input ? "standard input" : "standard output";
+	const char *what = stream_names[target];
+	bool is_input = target == STDIN_FILENO;
 	int fds[2];
 
 	*child_fd = -1;
@@ -98,7 +104,7 @@ static int prepare_io(const struct run_io *io, bool is_input, const char *name, 
 	case RUN_NULL:
 	case RUN_FILE: {
 		const char *path = io->how == RUN_NULL ? "/dev/null" : io->path;
-		int flags = is_input ? O_RDONLY : O_WRONLY | O_CREAT | O_TRUNC;
+		int flags = is_input ? O_RDONLY : O_WRONLY | O_CREAT | (append ? O_APPEND : O_TRUNC);
 
 		*child_fd = open(path, flags | O_CLOEXEC, 0644);
 		if (*child_fd < 0) {
@@ -111,7 +117,7 @@ static int prepare_io(const struct run_io *io, bool is_input, const char *name, 
 		return 0;
 	}
 	case RUN_FD:
-		*child_fd = fcntl(io->fd, F_DUPFD_CLOEXEC, 3);
+		*child_fd = fcntl(io->fd, F_DUPFD_CLOEXEC, 10);
 		if (*child_fd < 0) {
 			int e = errno;
 
@@ -121,6 +127,8 @@ static int prepare_io(const struct run_io *io, bool is_input, const char *name, 
 		}
 		return 0;
 	case RUN_PIPE:
+		if (target > STDOUT_FILENO)
+			break;
 		if (pipe2(fds, O_CLOEXEC) < 0) {
 			int e = errno;
 
@@ -130,8 +138,13 @@ static int prepare_io(const struct run_io *io, bool is_input, const char *name, 
 		*child_fd = is_input ? fds[0] : fds[1];
 		*our_fd = is_input ? fds[1] : fds[0];
 		return 0;
+	case RUN_STDOUT:
+		if (target != STDERR_FILENO)
+			break;
+		return 0; /* a dup2 of the child's own stdout, in run_start */
 	}
-	*err = xasprintf("internal error: bad redirection %d for '%s'", (int)io->how, name);
+	*err = xasprintf("internal error: bad redirection %d of %s for '%s'", (int)io->how, what,
+			 name);
 	return -EINVAL;
 }
 
@@ -146,29 +159,39 @@ int run_start(const char *const argv[], const struct run_opts *opts, struct run_
 	      char **err)
 {
 	static const struct run_opts none;
+	const struct run_io *io[4];
 	posix_spawn_file_actions_t actions;
 	posix_spawnattr_t attr;
 	sigset_t all, empty;
-	int child_in = -1, child_out = -1;
+	int child[4] = { -1, -1, -1, -1 }, ours[4] = { -1, -1, -1, -1 };
+	short flags = POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK;
 	char **env;
-	int r;
+	int r = 0;
 
 	if (!opts)
 		opts = &none;
+	io[0] = &opts->in;
+	io[1] = &opts->out;
+	io[2] = &opts->err;
+	io[3] = &opts->fd3;
 	c->pid = -1;
-	c->in_fd = c->out_fd = -1;
 	c->name = xstrdup(base_name(argv[0]));
-	r = prepare_io(&opts->in, true, c->name, &child_in, &c->in_fd, err);
-	if (r == 0)
-		r = prepare_io(&opts->out, false, c->name, &child_out, &c->out_fd, err);
+	for (int t = 0; t < 4 && r == 0; t++)
+		r = prepare_io(io[t], t, opts->append, c->name, &child[t], &ours[t], err);
+	c->in_fd = ours[0];
+	c->out_fd = ours[1];
 	if (r < 0)
 		goto fail;
 
+	/* In order: stdin, stdout, then stderr (which may copy the new stdout),
+	 * then fd 3. */
 	posix_spawn_file_actions_init(&actions);
-	if (child_in >= 0)
-		posix_spawn_file_actions_adddup2(&actions, child_in, STDIN_FILENO);
-	if (child_out >= 0)
-		posix_spawn_file_actions_adddup2(&actions, child_out, STDOUT_FILENO);
+	for (int t = 0; t < 4; t++) {
+		if (child[t] >= 0)
+			posix_spawn_file_actions_adddup2(&actions, child[t], t);
+		else if (t == STDERR_FILENO && opts->err.how == RUN_STDOUT)
+			posix_spawn_file_actions_adddup2(&actions, STDOUT_FILENO, STDERR_FILENO);
+	}
 	if (opts->dir)
 		posix_spawn_file_actions_addchdir_np(&actions, opts->dir);
 	posix_spawnattr_init(&attr);
@@ -176,7 +199,9 @@ int run_start(const char *const argv[], const struct run_opts *opts, struct run_
 	sigemptyset(&empty);
 	posix_spawnattr_setsigdefault(&attr, &all);
 	posix_spawnattr_setsigmask(&attr, &empty);
-	posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK);
+	if (opts->new_session)
+		flags |= POSIX_SPAWN_SETSID;
+	posix_spawnattr_setflags(&attr, flags);
 	env = merged_env(opts->env);
 	r = posix_spawnp(&c->pid, argv[0], &actions, &attr, (char *const *)argv, env);
 	free(env);
@@ -188,18 +213,32 @@ int run_start(const char *const argv[], const struct run_opts *opts, struct run_
 		r = -r;
 		goto fail;
 	}
-	close_if_open(&child_in);
-	close_if_open(&child_out);
+	for (int t = 0; t < 4; t++)
+		close_if_open(&child[t]);
 	return 0;
 
 fail:
-	close_if_open(&child_in);
-	close_if_open(&child_out);
+	for (int t = 0; t < 4; t++)
+		close_if_open(&child[t]);
 	close_if_open(&c->in_fd);
 	close_if_open(&c->out_fd);
 	free(c->name);
 	c->name = NULL;
 	return r;
+}
+
+pid_t run_background(const char *const argv[], const struct run_opts *opts, char **err)
+{
+	struct run_child c;
+
+	if (opts && (opts->in.how == RUN_PIPE || opts->out.how == RUN_PIPE)) {
+		*err = xasprintf("internal error: '%s' started in the background with a pipe", argv[0]);
+		return -1;
+	}
+	if (run_start(argv, opts, &c, err) < 0)
+		return -1;
+	free(c.name);
+	return c.pid;
 }
 
 int run_wait(struct run_child *c, char **err)

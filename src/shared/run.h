@@ -5,9 +5,13 @@
  * Programs get an argv array, never a shell string, so no quoting can go
  * wrong. Standard input and output can each be inherited, redirected from or
  * to a file or a descriptor, /dev/null, or a pipe back to the caller;
- * standard error is always inherited so the user sees the tool's own words.
- * The caller's environment is passed on, with extra "NAME=value" entries
- * overriding variables of the same name.
+ * standard error is inherited unless asked otherwise, so the user sees the
+ * tool's own words (a caller that reports them itself folds it into standard
+ * output). The caller's environment is passed on, with extra "NAME=value"
+ * entries overriding variables of the same name. The on-target launcher uses
+ * the same runner for what it needs besides: a child in its own session (a
+ * guest outliving the shell that started it) and a descriptor passed as the
+ * child's fd 3 (the console when QEMU's stdio is a screen).
  *
  * A child succeeds only when it exits with status 0. One killed by a signal
  * has failed, and the message says which signal. Every error message names
@@ -25,6 +29,7 @@
 
 #include "util.h"
 
+#include <stdbool.h>
 #include <sys/types.h>
 
 enum run_how {
@@ -33,6 +38,7 @@ enum run_how {
 	RUN_FILE,        /* path: read it (stdin) or create/truncate it, mode 0644 (stdout) */
 	RUN_FD,          /* fd: an open descriptor of the caller (left open) */
 	RUN_PIPE,        /* run_start only: a pipe whose other end the caller gets */
+	RUN_STDOUT,      /* .err only: wherever standard output goes (2>&1) */
 };
 
 struct run_io {
@@ -44,8 +50,12 @@ struct run_io {
 /* Zero-initialise, then set what differs: { .out = { RUN_FILE, "x.bz2", 0 } }. */
 struct run_opts {
 	struct run_io in, out;
+	struct run_io err;      /* RUN_INHERIT, RUN_NULL, RUN_FILE, RUN_FD or RUN_STDOUT */
+	struct run_io fd3;      /* RUN_FD: the child's fd 3; RUN_INHERIT: none is set up */
 	const char *const *env; /* extra "NAME=value" entries, NULL-terminated; may be NULL */
 	const char *dir;        /* the child's working directory; NULL: the caller's */
+	bool append;            /* RUN_FILE outputs are appended to, not truncated */
+	bool new_session;       /* the child leads a session of its own (setsid) */
 };
 
 struct run_child {
@@ -61,6 +71,11 @@ struct run_child {
  * errno value with *err set (malloc'd); on error nothing is left running. */
 int run_start(const char *const argv[], const struct run_opts *opts, struct run_child *c,
 	      char **err) _must_check_;
+
+/* Start argv and leave it running: for a child that outlives the caller's
+ * interest (a background guest). No pipes (RUN_PIPE is refused). Returns its
+ * pid, which the caller may waitpid() on, or -1 with *err set. */
+pid_t run_background(const char *const argv[], const struct run_opts *opts, char **err) _must_check_;
 
 /* Close any pipe ends still open, wait for the child and judge its end.
  * Returns 0 when it exited with status 0; otherwise -1 with *err set. */

@@ -7,6 +7,7 @@
 #include <signal.h>
 #include <stdlib.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 static char dir[] = "/tmp/test-run-XXXXXX";
@@ -138,6 +139,87 @@ int main(void)
 		is_str(try_run(argv, NULL), NULL, "children run with default signal dispositions");
 		is_str(try_run(check, NULL), NULL, "SIGPIPE is not ignored in the child");
 		signal(SIGPIPE, SIG_DFL);
+	}
+	{
+		/* 2>&1 into a file, appended to: what the image checkers and the
+		 * launcher's guest logs use. */
+		const char *argv[] = { "sh", "-c", "echo one; echo two >&2", NULL };
+		struct run_opts o = { .out = { RUN_FILE, out, 0 }, .err = { RUN_STDOUT, NULL, 0 },
+				      .append = true };
+
+		unlink(out);
+		is_str(try_run(argv, &o), NULL, "stderr folded into a file output");
+		is_str(try_run(argv, &o), NULL, "and again");
+		is_str(slurp(out), "one\ntwo\none\ntwo\n", "both streams, appended, in order");
+	}
+	{
+		const char *argv[] = { "sh", "-c", "echo gone >&2; exit 3", NULL };
+		struct run_opts o = { .err = { RUN_NULL, NULL, 0 } };
+
+		err = try_run(argv, &o);
+		is_str(err, "'sh' failed with exit status 3", "stderr to /dev/null: the status still counts");
+		free(err);
+	}
+	{
+		/* The launcher's attached guest: fd 3 is a descriptor of the caller. */
+		const char *argv[] = { "sh", "-c", "echo via-three >&3", NULL };
+		int fd = open(out, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+		struct run_opts o = { .fd3 = { RUN_FD, NULL, fd } };
+
+		is_str(try_run(argv, &o), NULL, "a descriptor passed as the child's fd 3");
+		close(fd);
+		is_str(slurp(out), "via-three\n", "the child wrote through it");
+	}
+	{
+		/* fd 3 given the caller's own fd 3 must survive (no-op dup2 keeps
+		 * close-on-exec; the runner duplicates above 9 first). */
+		const char *argv[] = { "sh", "-c", "echo same >&3", NULL };
+		int fd = open(out, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+		int three = fd == 3 ? fd : dup3(fd, 3, O_CLOEXEC);
+		struct run_opts o = { .fd3 = { RUN_FD, NULL, 3 } };
+
+		is_str(try_run(argv, &o), NULL, "the caller's fd 3 as the child's fd 3");
+		is_str(slurp(out), "same\n", "reaches the child");
+		if (three != fd)
+			close(three);
+		close(fd);
+	}
+	{
+		/* A background child in its own session: its session id is its pid. */
+		const char *argv[] = { "sh", "-c", "ps -o sid= -p $$ | tr -d ' ' >\"$0\"; echo $$ >>\"$0\"", out, NULL };
+		struct run_opts o = { .in = { RUN_NULL, NULL, 0 }, .new_session = true };
+		int status = -1;
+		pid_t pid;
+
+		unlink(out);
+		err = NULL;
+		pid = run_background(argv, &o, &err);
+		ok(pid > 0, "run_background returns the child's pid");
+		ok(pid > 0 && waitpid(pid, &status, 0) == pid && WIFEXITED(status) && WEXITSTATUS(status) == 0,
+		   "which the caller reaps");
+		{
+			char *text = slurp(out), *nl = strchr(text, '\n');
+
+			ok(nl && strncmp(text, nl + 1, (size_t)(nl - text)) == 0,
+			   "the child leads its own session (sid == pid)");
+		}
+		free(err);
+	}
+	{
+		const char *argv[] = { "true", NULL };
+		struct run_opts o = { .out = { RUN_PIPE, NULL, 0 } };
+
+		err = NULL;
+		ok(run_background(argv, &o, &err) == -1 && err, "a background child cannot have a pipe");
+		free(err);
+	}
+	{
+		const char *argv[] = { "true", NULL };
+		struct run_opts o = { .in = { RUN_STDOUT, NULL, 0 } };
+
+		err = try_run(argv, &o);
+		ok(err && strstr(err, "bad redirection"), "RUN_STDOUT is for standard error only");
+		free(err);
 	}
 	{
 		char *s = run_describe_status("x", 0);
