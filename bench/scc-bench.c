@@ -7,7 +7,7 @@
  * usage: scc-bench OUTDIR ITERATIONS NAME -I DIR... -D VAR=VAL... -- INPUT...
  * writes OUTDIR/NAME.queue and OUTDIR/NAME.merged (from the last run).
  */
-#include "scc/outfile.h"
+#include "shared/outfile.h"
 #include "scc/pipeline.h"
 #include "scc/queue.h"
 #include "shared/util.h"

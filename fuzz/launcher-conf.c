@@ -37,10 +37,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	char *paths[8], *err = NULL;
 	size_t n = fuzz_write_files(data, size, "g.conf", paths, 8);
-	struct guest *v = NULL;
+	struct launch_guest *v = NULL;
 	size_t ng = 0;
 
-	if (guests_load_dir(fuzz_scratch_path(), &v, &ng, &err) >= 0) {
+	if (launch_guests_load_dir(fuzz_scratch_path(), &v, &ng, &err) >= 0) {
 		for (size_t i = 0; i < ng; i++) {
 			char *why = NULL;
 			struct qemu_plan plan = { .qemu = "qemu-system-x86_64", .accel = ACCEL_TCG,
@@ -48,23 +48,23 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 						  .console_log = "/var/log/c.log" };
 			struct strv argv = { 0 };
 
-			(void)guest_cmdline(&v[i]);
+			(void)launch_guest_cmdline(&v[i]);
 			root_path(&v[i].kernel);
 			root_path(&v[i].initrd);
 			for (size_t k = 0; k < v[i].ndisks; k++)
 				root_path(&v[i].disks[k]);
 			/* Share paths are absolute (the parser says so): only looked at. */
-			if (guest_check_shares(&v[i], &why) < 0) {
+			if (launch_guest_check_shares(&v[i], &why) < 0) {
 				free(why);
 				why = NULL;
 			}
-			if (guest_check_files(&v[i], &why) == 0) {
+			if (launch_guest_check_files(&v[i], &why) == 0) {
 				qemu_argv(&v[i], &plan, &argv);
 				strv_free(&argv);
 			}
 			free(why);
 		}
-		guests_free(v, ng);
+		launch_guests_free(v, ng);
 	}
 	free(err);
 	for (size_t i = 0; i < n; i++)

@@ -46,3 +46,20 @@ vmb_versioned_image = $(1)-$(VMB_BOARD)-$(VMB_DATETIME).rootfs.$(2)
 # stable names links: $(1) = NAME, $(2) = suffixes (formats).
 vmb_deploy_link_images = $(VMB_TOOL) deploy-link --dir=$(VMB_DEPLOY) \
 	$(foreach f,$(2),$(1)-$(VMB_BOARD).rootfs.$(f) $(call vmb_versioned_image,$(1),$(f)))
+
+# The programs configure found (precious variables: MKE2FS=... ./configure,
+# or make MKE2FS=...), handed to every vmbundle this build runs
+# (src/shared/tool.h); make check's test scripts unset them again
+# (tests/Makemodule.am) so each test chooses its own.
+export VMBUNDLE_MKE2FS = $(MKE2FS)
+export VMBUNDLE_E2FSCK = $(E2FSCK)
+export VMBUNDLE_QEMU_IMG = $(QEMU_IMG)
+export VMBUNDLE_GZIP = $(GZIP_PROG)
+export VMBUNDLE_BZIP2 = $(BZIP2_PROG)
+export VMBUNDLE_TAR = $(TAR)
+export VMBUNDLE_PATCH = $(PATCH)
+export VMBUNDLE_DEPMOD = $(DEPMOD)
+export VMBUNDLE_MKIMAGE = $(UBOOT_MKIMAGE)
+export VMBUNDLE_CURL = $(CURL)
+export VMBUNDLE_DPKG_DEB = $(DPKG_DEB)
+export VMBUNDLE_APT_GET = $(APT_GET)

@@ -11,10 +11,8 @@ int cmd_suggest(int argc, char **argv)
 {
 	const char *best;
 
-	if (argc < 2) {
-		fputs("usage: vmbundle suggest WORD [CANDIDATE...]\n", stderr);
-		return 2;
-	}
+	if (argc < 2 || streq(argv[1], "--help"))
+		return cmd_usage("usage: vmbundle suggest WORD [CANDIDATE...]\n", argc == 2);
 	best = closest_word(argv[1], (const char *const *)argv + 2, (size_t)(argc - 2));
 	if (!best)
 		return 1;

@@ -3,6 +3,10 @@
 #ifndef VMB_COMMANDS_H
 #define VMB_COMMANDS_H
 
+/* A subcommand's one-line usage: on stdout with exit status 0 for --help
+ * (@help), else on stderr with 2 (bad usage). */
+int cmd_usage(const char *usage, int help);
+
 struct vmb_command {
 	const char *name;
 	int (*run)(int argc, char **argv);

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 #include "share.h"
 #include "shared/util.h"
+#include "shared/vec.h"
 
 #include <stdarg.h>
 #include <stdlib.h>
@@ -231,8 +232,7 @@ char *shares_parse(const char *value, enum share_syntax syntax, struct share_lis
 			share_free(&s);
 			break;
 		}
-		out->v = xrealloc(out->v, (out->n + 1) * sizeof(*out->v));
-		out->v[out->n++] = s;
+		*VEC_APPEND(out->v, out->n) = s;
 	}
 	free(copy);
 	if (!why && !out->n)

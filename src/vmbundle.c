@@ -10,6 +10,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+int cmd_usage(const char *usage, int help)
+{
+	fputs(usage, help ? stdout : stderr);
+	return help ? 0 : 2;
+}
+
 static const struct vmb_command commands[] = {
 	/* What configure's bootstrap copy needs (see vmb_bootstrap_sources). */
 	{ "probe", cmd_probe, "identify a kernel or root filesystem image by its content" },

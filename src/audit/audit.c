@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* The audit: requests against .config, classes, and reasons (see audit.h). */
 #include "audit/audit.h"
-#include "scc/textfile.h"
-#include "scc/vec.h"
+#include "shared/textfile.h"
+#include "shared/vec.h"
 #include "shared/util.h"
 
 #include <stdlib.h>

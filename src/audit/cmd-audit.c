@@ -4,9 +4,9 @@
 #include "audit/helper.h"
 #include "audit/kenv.h"
 #include "commands.h"
-#include "scc/outfile.h"
-#include "scc/textfile.h"
-#include "scc/vec.h"
+#include "shared/outfile.h"
+#include "shared/textfile.h"
+#include "shared/vec.h"
 #include "shared/fsutil.h"
 #include "shared/util.h"
 

@@ -1,9 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 #include "audit/helper.h"
-#include "scc/outfile.h"
+#include "shared/outfile.h"
 #include "scc/symtab.h"
-#include "scc/textfile.h"
-#include "scc/vec.h"
+#include "shared/textfile.h"
+#include "shared/vec.h"
 #include "shared/run.h"
 #include "shared/util.h"
 

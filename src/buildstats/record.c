@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Build statistics records: writing, reading, finding (see buildstats.h). */
 #include "buildstats/buildstats.h"
-#include "scc/outfile.h"
+#include "shared/outfile.h"
 #include "shared/fsutil.h"
 #include "shared/strbuf.h"
 #include "shared/util.h"

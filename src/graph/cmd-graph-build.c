@@ -5,7 +5,7 @@
  */
 #include "commands.h"
 #include "graph/graph.h"
-#include "scc/outfile.h"
+#include "shared/outfile.h"
 #include "shared/fsutil.h"
 #include "shared/util.h"
 

@@ -2,7 +2,7 @@
 /* vmbundle graph-depends: what depends on what, as graphviz dot (depends.c). */
 #include "commands.h"
 #include "graph/graph.h"
-#include "scc/outfile.h"
+#include "shared/outfile.h"
 #include "shared/fsutil.h"
 #include "shared/util.h"
 

@@ -6,7 +6,7 @@
  */
 #include "commands.h"
 #include "graph/graph.h"
-#include "scc/outfile.h"
+#include "shared/outfile.h"
 #include "shared/util.h"
 
 #include <inttypes.h>

@@ -5,6 +5,7 @@
 #include "image/permtab.h"
 #include "image/tree.h"
 #include "shared/util.h"
+#include "shared/vec.h"
 
 #include <errno.h>
 #include <getopt.h>
@@ -88,8 +89,7 @@ int cmd_mkimage(int argc, char **argv)
 		switch (c) {
 		case 't': dir = optarg; break;
 		case 'p':
-			tables = xrealloc(tables, (ntables + 1) * sizeof(*tables));
-			tables[ntables++] = optarg;
+			*VEC_APPEND(tables, ntables) = optarg;
 			break;
 		case 'f': format = optarg; break;
 		case 'o': o.output = optarg; break;

@@ -15,6 +15,7 @@
  */
 #include "ext.h"
 #include "shared/run.h"
+#include "shared/tool.h"
 #include "sink.h"
 
 #include <errno.h>
@@ -103,7 +104,7 @@ static int mkfs_once(const struct image_job *j, const struct ext_kind *k, const 
 	sde = xasprintf("SOURCE_DATE_EPOCH=%llu", (unsigned long long)j->opts->epoch);
 	conf_env = xasprintf("MKE2FS_CONFIG=%s", conf);
 
-	argv[a++] = "mke2fs";
+	argv[a++] = tool_path("mke2fs");
 	argv[a++] = "-q";
 	argv[a++] = "-F";
 	argv[a++] = "-t";

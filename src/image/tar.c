@@ -16,6 +16,7 @@
 #include "image.h"
 #include "sink.h"
 #include "shared/run.h"
+#include "shared/tool.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -313,7 +314,7 @@ static int write_tar(struct image_job *j, int fd, char **err)
 
 static int tar_bz2_generate(struct image_job *j, char **err)
 {
-	static const char *const argv[] = { "bzip2", "-9", "-c", NULL };
+	const char *const argv[] = { tool_path("bzip2"), "-9", "-c", NULL };
 	struct run_opts ro = { .in = { RUN_PIPE, NULL, 0 }, .out = { RUN_FILE, j->tmp, 0 } };
 	struct sigaction ign = { .sa_handler = SIG_IGN }, old;
 	struct run_child child;

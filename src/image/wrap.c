@@ -10,6 +10,7 @@
 #include "image.h"
 #include "sink.h"
 #include "shared/run.h"
+#include "shared/tool.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -66,7 +67,7 @@ static int qcow2_generate(struct image_job *j, char **err)
 		return -EIO;
 	r = image_generate_into(&image_ext4, j, raw, NULL, err);
 	if (r == 0) {
-		const char *argv[] = { "qemu-img", "convert", "-q", "-f", "raw", "-O", "qcow2",
+		const char *argv[] = { tool_path("qemu-img"), "convert", "-q", "-f", "raw", "-O", "qcow2",
 				       raw, j->tmp, NULL };
 
 		if (run(argv, &ro, &msg) < 0) {
@@ -116,7 +117,7 @@ static int uimage_generate(struct image_job *j, char **err)
 	env[1] = NULL;
 	ro.env = env;
 	{
-		const char *argv[] = { "mkimage", "-A", j->opts->arch ? j->opts->arch : "x86_64",
+		const char *argv[] = { tool_path("mkimage"), "-A", j->opts->arch ? j->opts->arch : "x86_64",
 				       "-O", "linux", "-T", "ramdisk", "-C", "none", "-a", "0",
 				       "-e", "0", "-n", name, "-d", cpio, j->tmp, NULL };
 

@@ -9,7 +9,7 @@
  */
 #include "commands.h"
 #include "scc/cfg.h"
-#include "scc/outfile.h"
+#include "shared/outfile.h"
 #include "scc/symtab.h"
 #include "shared/fsutil.h"
 #include "shared/util.h"
@@ -122,9 +122,11 @@ static char *fold_into(const char *path, const struct cfg_file *own, char **line
 
 int cmd_diffconfig(int argc, char **argv)
 {
+	static const char synopsis[] = "usage: vmbundle diffconfig --name=NAME --obj=DIR --out=FILE [--update=NAME.cfg]\n";
 	static const struct option opts[] = {
 		{ "name", required_argument, NULL, 'n' }, { "obj", required_argument, NULL, 'o' },
 		{ "out", required_argument, NULL, 'O' },  { "update", required_argument, NULL, 'u' },
+		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	const char *name = NULL, *obj = NULL, *out = NULL, *update = NULL;
@@ -139,6 +141,7 @@ int cmd_diffconfig(int argc, char **argv)
 		case 'o': obj = optarg; break;
 		case 'O': out = optarg; break;
 		case 'u': update = optarg; break;
+		case 'h': return cmd_usage(synopsis, 1);
 		default: goto usage;
 		}
 	}
@@ -201,6 +204,5 @@ out_was:
 	free(nowp);
 	return rc;
 usage:
-	fputs("usage: vmbundle diffconfig --name=NAME --obj=DIR --out=FILE [--update=NAME.cfg]\n", stderr);
-	return 2;
+	return cmd_usage(synopsis, 0);
 }

@@ -16,7 +16,7 @@
 #include "commands.h"
 #include "scc/cfg.h"
 #include "scc/merge.h"
-#include "scc/outfile.h"
+#include "shared/outfile.h"
 #include "shared/fsutil.h"
 #include "shared/run.h"
 #include "shared/util.h"

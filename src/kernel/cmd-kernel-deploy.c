@@ -28,6 +28,7 @@
 #include "kernel/kstore.h"
 #include "shared/fsutil.h"
 #include "shared/run.h"
+#include "shared/tool.h"
 #include "shared/util.h"
 
 #include <errno.h>
@@ -79,10 +80,10 @@ static int modules_tarball(const char *staging, const char *to)
 {
 	const char *epoch = getenv("SOURCE_DATE_EPOCH");
 	char *mtime = xasprintf("--mtime=@%s", epoch && *epoch ? epoch : "0");
-	const char *tar[] = { "tar", "--sort=name", mtime, "--owner=0", "--group=0", "--numeric-owner",
+	const char *tar[] = { tool_path("tar"), "--sort=name", mtime, "--owner=0", "--group=0", "--numeric-owner",
 			      "--format=gnu", "--exclude=lib/modules/*/build", "--exclude=lib/modules/*/source",
 			      "-C", staging, "-cf", "-", "lib", NULL };
-	const char *gzip[] = { "gzip", "-n", "-9", NULL };
+	const char *gzip[] = { tool_path("gzip"), "-n", "-9", NULL };
 	struct run_opts to_pipe = { .out = { RUN_PIPE, NULL, -1 } };
 	struct run_child t;
 	char *err = NULL;
@@ -221,9 +222,11 @@ static int deploy(const char *entry, const char *name, const char *image, const 
 
 int cmd_kernel_store(int argc, char **argv)
 {
+	static const char synopsis[] = "usage: vmbundle kernel-store --obj=DIR --image=PATH --entry=STORE/KEY\n";
 	static const struct option opts[] = {
 		{ "obj", required_argument, NULL, 'o' }, { "image", required_argument, NULL, 'i' },
-		{ "entry", required_argument, NULL, 'e' }, { NULL, 0, NULL, 0 },
+		{ "entry", required_argument, NULL, 'e' }, { "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
 	};
 	const char *obj = NULL, *image = NULL, *entry = NULL;
 	int c;
@@ -233,6 +236,7 @@ int cmd_kernel_store(int argc, char **argv)
 		case 'o': obj = optarg; break;
 		case 'i': image = optarg; break;
 		case 'e': entry = optarg; break;
+		case 'h': return cmd_usage(synopsis, 1);
 		default: goto usage;
 		}
 	}
@@ -240,15 +244,16 @@ int cmd_kernel_store(int argc, char **argv)
 		goto usage;
 	return store(obj, image, entry) < 0 ? 1 : 0;
 usage:
-	fputs("usage: vmbundle kernel-store --obj=DIR --image=PATH --entry=STORE/KEY\n", stderr);
-	return 2;
+	return cmd_usage(synopsis, 0);
 }
 
 int cmd_kernel_deploy(int argc, char **argv)
 {
+	static const char synopsis[] = "usage: vmbundle kernel-deploy --name=NAME --entry=STORE/KEY --image=PATH --to=DIR\n";
 	static const struct option opts[] = {
 		{ "name", required_argument, NULL, 'n' }, { "entry", required_argument, NULL, 'e' },
 		{ "image", required_argument, NULL, 'i' }, { "to", required_argument, NULL, 't' },
+		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	const char *name = NULL, *entry = NULL, *image = NULL, *to = NULL;
@@ -260,6 +265,7 @@ int cmd_kernel_deploy(int argc, char **argv)
 		case 'e': entry = optarg; break;
 		case 'i': image = optarg; break;
 		case 't': to = optarg; break;
+		case 'h': return cmd_usage(synopsis, 1);
 		default: goto usage;
 		}
 	}
@@ -267,6 +273,5 @@ int cmd_kernel_deploy(int argc, char **argv)
 		goto usage;
 	return deploy(entry, name, image, to) < 0 ? 1 : 0;
 usage:
-	fputs("usage: vmbundle kernel-deploy --name=NAME --entry=STORE/KEY --image=PATH --to=DIR\n", stderr);
-	return 2;
+	return cmd_usage(synopsis, 0);
 }

@@ -16,7 +16,7 @@
  */
 #include "commands.h"
 #include "kernel/kstore.h"
-#include "scc/outfile.h"
+#include "shared/outfile.h"
 #include "scc/pipeline.h"
 #include "scc/queue.h"
 #include "shared/fsutil.h"

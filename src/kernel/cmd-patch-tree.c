@@ -10,6 +10,7 @@
 #include "commands.h"
 #include "shared/fsutil.h"
 #include "shared/run.h"
+#include "shared/tool.h"
 #include "shared/util.h"
 
 #include <errno.h>
@@ -21,9 +22,11 @@
 
 int cmd_patch_tree(int argc, char **argv)
 {
+	static const char synopsis[] = "usage: vmbundle patch-tree --from=TREE --to=DIR PATCH...\n";
 	static const struct option opts[] = {
 		{ "from", required_argument, NULL, 'f' },
 		{ "to", required_argument, NULL, 't' },
+		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	const char *from = NULL, *to = NULL;
@@ -34,6 +37,7 @@ int cmd_patch_tree(int argc, char **argv)
 		switch (c) {
 		case 'f': from = optarg; break;
 		case 't': to = optarg; break;
+		case 'h': return cmd_usage(synopsis, 1);
 		default: goto usage;
 		}
 	}
@@ -61,7 +65,7 @@ int cmd_patch_tree(int argc, char **argv)
 		}
 	}
 	for (int i = optind; i < argc; i++) {
-		const char *patch[] = { "patch", "-d", tmp, "-p1", "--forward", "--batch",
+		const char *patch[] = { tool_path("patch"), "-d", tmp, "-p1", "--forward", "--batch",
 					"--no-backup-if-mismatch", "-s", "-i", argv[i], NULL };
 
 		if (run(patch, NULL, &err) < 0) {
@@ -89,6 +93,5 @@ out:
 	free(stamp);
 	return rc;
 usage:
-	fputs("usage: vmbundle patch-tree --from=TREE --to=DIR PATCH...\n", stderr);
-	return 2;
+	return cmd_usage(synopsis, 0);
 }

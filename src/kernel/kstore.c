@@ -14,7 +14,9 @@
 #include "shared/input.h"
 #include "shared/run.h"
 #include "sha256.h"
+#include "shared/tool.h"
 #include "shared/util.h"
+#include "shared/vec.h"
 
 #include <ctype.h>
 #include <dirent.h>
@@ -94,8 +96,7 @@ int kstore_write_manifest(const char *entry, const char *key, char **err)
 	while ((de = readdir(d))) {
 		if (de->d_name[0] == '.' || streq(de->d_name, KSTORE_MANIFEST))
 			continue;
-		names = xrealloc(names, (n + 1) * sizeof(*names));
-		names[n++] = xstrdup(de->d_name);
+		*VEC_APPEND(names, n) = xstrdup(de->d_name);
 	}
 	closedir(d);
 	qsort(names, n, sizeof(*names), cmp_str);
@@ -320,7 +321,7 @@ bad:
  * (under 1 KiB/s for 30 s), so a dead mirror never hangs the build. */
 static int http_get(const char *url, const char *to, char **why)
 {
-	const char *argv[] = { "curl", "-sS", "-L", "--connect-timeout", "10", "--speed-limit", "1024",
+	const char *argv[] = { tool_path("curl"), "-sS", "-L", "--connect-timeout", "10", "--speed-limit", "1024",
 			       "--speed-time", "30", "-o", to, "-w", "%{http_code}", url, NULL };
 	char *out = NULL, *err = NULL;
 	size_t len;

@@ -52,7 +52,7 @@ _printf_format_(4, 5) static int bad(char **err, const struct conf *c, const cha
 	return -1;
 }
 
-static void split_disks(struct guest *g, const char *list)
+static void split_disks(struct launch_guest *g, const char *list)
 {
 	char *copy = xstrdup(list), *save = NULL;
 
@@ -64,8 +64,8 @@ static void split_disks(struct guest *g, const char *list)
 
 /* The blank-separated words of @list, each checked by @one; the first bad
  * one is the error. */
-static int each_word(const struct conf *c, const char *key, struct guest *g,
-		     int (*one)(struct guest *g, const char *w, const char **why), char **err)
+static int each_word(const struct conf *c, const char *key, struct launch_guest *g,
+		     int (*one)(struct launch_guest *g, const char *w, const char **why), char **err)
 {
 	const char *list = conf_get(c, key), *why = NULL;
 	char *copy, *save = NULL;
@@ -81,7 +81,7 @@ static int each_word(const struct conf *c, const char *key, struct guest *g,
 	return r;
 }
 
-static int add_host_disk(struct guest *g, const char *w, const char **why)
+static int add_host_disk(struct launch_guest *g, const char *w, const char **why)
 {
 	char *path;
 	bool ro;
@@ -96,7 +96,7 @@ static int add_host_disk(struct guest *g, const char *w, const char **why)
 	return 0;
 }
 
-static int add_pci(struct guest *g, const char *w, const char **why)
+static int add_pci(struct launch_guest *g, const char *w, const char **why)
 {
 	char addr[13];
 
@@ -107,7 +107,7 @@ static int add_pci(struct guest *g, const char *w, const char **why)
 	return 0;
 }
 
-static int add_usb(struct guest *g, const char *w, const char **why)
+static int add_usb(struct launch_guest *g, const char *w, const char **why)
 {
 	unsigned v, p;
 
@@ -120,7 +120,7 @@ static int add_usb(struct guest *g, const char *w, const char **why)
 	return 0;
 }
 
-static int fill_guest(const struct conf *c, const char *path, struct guest *g, char **err)
+static int fill_guest(const struct conf *c, const char *path, struct launch_guest *g, char **err)
 {
 	const char *name = conf_get(c, "name"), *base = strrchr(path, '/');
 	const char *net = conf_get(c, "network"), *accel = conf_get(c, "accel");
@@ -176,7 +176,7 @@ static int fill_guest(const struct conf *c, const char *path, struct guest *g, c
 	return 0;
 }
 
-int guest_load(const char *path, struct guest *g, char **err)
+int launch_guest_load(const char *path, struct launch_guest *g, char **err)
 {
 	struct conf c;
 	int r;
@@ -187,7 +187,7 @@ int guest_load(const char *path, struct guest *g, char **err)
 	r = fill_guest(&c, path, g, err);
 	conf_free(&c);
 	if (r < 0)
-		guest_free(g);
+		launch_guest_free(g);
 	return r;
 }
 
@@ -196,7 +196,7 @@ static int is_conf_file(const struct dirent *d)
 	return d->d_name[0] != '.' && endswith(d->d_name, ".conf");
 }
 
-int guests_load_dir(const char *dir, struct guest **out, size_t *n, char **err)
+int launch_guests_load_dir(const char *dir, struct launch_guest **out, size_t *n, char **err)
 {
 	struct dirent **names = NULL;
 	int count = scandir(dir, &names, is_conf_file, alphasort), bad = 0;
@@ -213,7 +213,7 @@ int guests_load_dir(const char *dir, struct guest **out, size_t *n, char **err)
 	for (int i = 0; i < count; i++) {
 		char *path = xasprintf("%s/%s", dir, names[i]->d_name), *why = NULL;
 
-		if (guest_load(path, &(*out)[*n], &why) == 0) {
+		if (launch_guest_load(path, &(*out)[*n], &why) == 0) {
 			(*n)++;
 		} else {
 			strappendf(err, "%s%s", bad ? "\n" : "", why);
@@ -248,7 +248,7 @@ static bool looks_like_kernel(int fd)
 	return !memcmp(hdrs, "HdrS", 4) || !memcmp(elf, "\177ELF", 4) || !memcmp(arm, "ARM\x64", 4);
 }
 
-static int open_file(const char *path, const char *what, const struct guest *g, int *fd, char **err)
+static int open_file(const char *path, const char *what, const struct launch_guest *g, int *fd, char **err)
 {
 	struct stat st;
 
@@ -281,7 +281,7 @@ static int open_file(const char *path, const char *what, const struct guest *g, 
 	return 0;
 }
 
-int guest_check_files(struct guest *g, char **err)
+int launch_guest_check_files(struct launch_guest *g, char **err)
 {
 	int fd;
 	bool kernel_ok;
@@ -319,7 +319,7 @@ int guest_check_files(struct guest *g, char **err)
 	return 0;
 }
 
-int guest_check_shares(const struct guest *g, char **err)
+int launch_guest_check_shares(const struct launch_guest *g, char **err)
 {
 	for (size_t i = 0; i < g->shares.n; i++) {
 		const struct share *s = &g->shares.v[i];
@@ -349,7 +349,7 @@ int guest_check_shares(const struct guest *g, char **err)
 	return 0;
 }
 
-const char *guest_cmdline(const struct guest *g)
+const char *launch_guest_cmdline(const struct launch_guest *g)
 {
 	if (g->cmdline)
 		return g->cmdline;
@@ -360,16 +360,16 @@ const char *guest_cmdline(const struct guest *g)
 	return g->ndisks ? "console=ttyS0 root=/dev/vda rw panic=-1" : "console=ttyS0 panic=-1";
 }
 
-int guest_cmp_autostart(const void *a, const void *b)
+int launch_guest_cmp_autostart(const void *a, const void *b)
 {
-	const struct guest *x = a, *y = b;
+	const struct launch_guest *x = a, *y = b;
 
 	if (x->autostart_order != y->autostart_order)
 		return x->autostart_order < y->autostart_order ? -1 : 1;
 	return strcmp(x->name, y->name);
 }
 
-void guest_free(struct guest *g)
+void launch_guest_free(struct launch_guest *g)
 {
 	free(g->name);
 	free(g->conf_path);
@@ -388,9 +388,9 @@ void guest_free(struct guest *g)
 	memset(g, 0, sizeof(*g));
 }
 
-void guests_free(struct guest *v, size_t n)
+void launch_guests_free(struct launch_guest *v, size_t n)
 {
 	for (size_t i = 0; i < n; i++)
-		guest_free(&v[i]);
+		launch_guest_free(&v[i]);
 	free(v);
 }

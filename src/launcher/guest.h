@@ -2,11 +2,14 @@
 /*
  * A staged guest as the launcher sees it: /etc/vmbundle/guests/NAME.conf,
  * written by the stager in the format of doc/pipeline.md and parsed with the
- * project's strict declaration parser (src/conf.c).
+ * project's strict declaration parser (src/conf.c). A struct launch_guest
+ * is one launch configuration; the stager's struct guest (src/stage/guest.h)
+ * is a declared guest, before staging.
  */
 #ifndef VMB_GUEST_H
 #define VMB_GUEST_H
 
+#include "guest-defaults.h"
 #include "share.h"
 #include "shared/devspec.h"
 #include "shared/util.h"
@@ -17,22 +20,18 @@
 enum guest_net { GUEST_NET_USER, GUEST_NET_BRIDGE, GUEST_NET_NONE };
 enum disk_format { DISK_RAW, DISK_QCOW2 };
 
-/* Defaults for keys a launch configuration leaves out. */
-#define GUEST_DEFAULT_MEMORY 256
-#define GUEST_DEFAULT_VCPUS 1
-#define GUEST_DEFAULT_MACHINE "q35"
-#define GUEST_DEFAULT_ORDER 100
+/* Defaults for keys a launch configuration leaves out: src/guest-defaults.h. */
 
-struct guest {
+struct launch_guest {
 	char *name;
 	char *conf_path;
 	char *kernel;
 	char *initrd;  /* NULL: none */
-	char *cmdline; /* NULL: a default that suits the disks (guest_cmdline) */
+	char *cmdline; /* NULL: a default that suits the disks (launch_guest_cmdline) */
 	char *machine;
 	char *accel;   /* "auto" (probe), "kvm" or "tcg" */
 	char **disks;  /* the first is the root disk */
-	enum disk_format *disk_formats; /* filled by guest_check_files */
+	enum disk_format *disk_formats; /* filled by launch_guest_check_files */
 	size_t ndisks;
 	unsigned memory, vcpus;
 	enum guest_net network;
@@ -53,31 +52,31 @@ struct guest {
 
 /* Parse one launch configuration. The file must be named NAME.conf and say
  * "name = NAME". Returns 0, or -1 with *err ("path:line: ...") set. */
-int guest_load(const char *path, struct guest *g, char **err) _must_check_;
+int launch_guest_load(const char *path, struct launch_guest *g, char **err) _must_check_;
 
 /* Every DIR/ *.conf that parses, sorted by name: one broken configuration
  * must not keep the other guests from running. Returns how many could not
  * be read (their messages in *err, one a line), or -1 with *err set when DIR
  * cannot be listed. A missing directory is no guests. */
-int guests_load_dir(const char *dir, struct guest **out, size_t *n, char **err) _must_check_;
+int launch_guests_load_dir(const char *dir, struct launch_guest **out, size_t *n, char **err) _must_check_;
 
 /* Check that the kernel, initrd and disks exist and look like what they
  * claim to be; learn each disk's format. Returns 0 or -1 with *err set. */
-int guest_check_files(struct guest *g, char **err) _must_check_;
+int launch_guest_check_files(struct launch_guest *g, char **err) _must_check_;
 
 /* Check that every share's host path is a directory on this machine.
  * Returns 0 or -1 with *err naming the guest, its configuration and the
  * path. */
-int guest_check_shares(const struct guest *g, char **err) _must_check_;
+int launch_guest_check_shares(const struct launch_guest *g, char **err) _must_check_;
 
 /* The kernel command line to boot with (never NULL; points into @g or at a
  * static default). */
-const char *guest_cmdline(const struct guest *g);
+const char *launch_guest_cmdline(const struct launch_guest *g);
 
 /* Autostart order: ascending autostart_order, then name. */
-int guest_cmp_autostart(const void *a, const void *b);
+int launch_guest_cmp_autostart(const void *a, const void *b);
 
-void guest_free(struct guest *g);
-void guests_free(struct guest *v, size_t n);
+void launch_guest_free(struct launch_guest *g);
+void launch_guests_free(struct launch_guest *v, size_t n);
 
 #endif

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 #include "hostdev.h"
 #include "shared/input.h"
+#include "shared/vec.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -69,8 +70,7 @@ static size_t disk_and_partitions(const struct hostdev_env *env, dev_t dev, dev_
 		part = read_at(sub, "partition", 32);
 		num = part ? read_at(sub, "dev", 32) : NULL;
 		if (num && sscanf(num, "%u:%u", &ma, &mi) == 2) {
-			*out = xrealloc(*out, (n + 1) * sizeof(**out));
-			(*out)[n++] = makedev(ma, mi);
+			*VEC_APPEND(*out, n) = makedev(ma, mi);
 		}
 		free(part);
 		free(num);
@@ -380,8 +380,7 @@ size_t hostdev_mice(const struct hostdev_env *env, char ***paths)
 		char *rel = read_at(cap, "rel", 64);
 
 		if (rel && (strtoul(rel + (strrchr(rel, ' ') ? strrchr(rel, ' ') - rel + 1 : 0), NULL, 16) & 3) == 3) {
-			*paths = xrealloc(*paths, (n + 1) * sizeof(**paths));
-			(*paths)[n++] = xasprintf("%s/%s", env->dev_input, names[i]->d_name);
+			*VEC_APPEND(*paths, n) = xasprintf("%s/%s", env->dev_input, names[i]->d_name);
 		}
 		free(rel);
 		free(cap);

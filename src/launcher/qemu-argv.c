@@ -55,7 +55,7 @@ static void add_accel(const struct qemu_plan *plan, struct strv *a)
 	strv_add(a, plan->accel == ACCEL_KVM ? "host" : "max");
 }
 
-static void add_disks(const struct guest *g, struct strv *a)
+static void add_disks(const struct launch_guest *g, struct strv *a)
 {
 	for (size_t i = 0; i < g->ndisks; i++) {
 		char *file = qemu_escape_commas(g->disks[i]);
@@ -70,7 +70,7 @@ static void add_disks(const struct guest *g, struct strv *a)
 /* The target's own block devices, after the staged disks. cache=none:
  * the guest has the device to itself, the host's page cache only doubles
  * what the guest caches. */
-static void add_host_disks(const struct guest *g, struct strv *a)
+static void add_host_disks(const struct launch_guest *g, struct strv *a)
 {
 	for (size_t i = 0; i < g->nhost_disks; i++) {
 		char *file = qemu_escape_commas(g->host_disks[i]);
@@ -83,7 +83,7 @@ static void add_host_disks(const struct guest *g, struct strv *a)
 }
 
 /* PCI functions (bound to vfio-pci by the launcher) and USB devices. */
-static void add_passthrough(const struct guest *g, struct strv *a)
+static void add_passthrough(const struct launch_guest *g, struct strv *a)
 {
 	for (size_t i = 0; i < g->npci; i++) {
 		strv_add(a, "-device");
@@ -100,7 +100,7 @@ static void add_passthrough(const struct guest *g, struct strv *a)
 	}
 }
 
-static void add_display(const struct guest *g, const struct qemu_plan *plan, struct strv *a)
+static void add_display(const struct launch_guest *g, const struct qemu_plan *plan, struct strv *a)
 {
 	strv_add(a, "-display");
 	if (g->display == DISPLAY_NONE) {
@@ -132,7 +132,7 @@ static void add_display(const struct guest *g, const struct qemu_plan *plan, str
 	}
 }
 
-static void add_network(const struct guest *g, const struct qemu_plan *plan, struct strv *a)
+static void add_network(const struct launch_guest *g, const struct qemu_plan *plan, struct strv *a)
 {
 	char mac[18];
 
@@ -165,7 +165,7 @@ static void add_monitor(const struct qemu_plan *plan, struct strv *a)
 }
 
 /* One virtio-9p device per share, fsN in the declared order. */
-static void add_shares(const struct guest *g, struct strv *a)
+static void add_shares(const struct launch_guest *g, struct strv *a)
 {
 	for (size_t i = 0; i < g->shares.n; i++) {
 		const struct share *s = &g->shares.v[i];
@@ -182,7 +182,7 @@ static void add_shares(const struct guest *g, struct strv *a)
 
 /* virtio-rng fed from the host's /dev/urandom (never blocks; the host's
  * pool is the guest's). */
-static void add_entropy(const struct guest *g, struct strv *a)
+static void add_entropy(const struct launch_guest *g, struct strv *a)
 {
 	if (!g->entropy)
 		return;
@@ -226,7 +226,7 @@ static void add_console(const struct qemu_plan *plan, struct strv *a)
 	free(log);
 }
 
-void qemu_argv(const struct guest *g, const struct qemu_plan *plan, struct strv *a)
+void qemu_argv(const struct launch_guest *g, const struct qemu_plan *plan, struct strv *a)
 {
 	strv_add(a, plan->qemu);
 	strv_add(a, "-name");
@@ -249,7 +249,7 @@ void qemu_argv(const struct guest *g, const struct qemu_plan *plan, struct strv 
 		strv_add(a, g->initrd);
 	}
 	strv_add(a, "-append");
-	strv_add(a, guest_cmdline(g));
+	strv_add(a, launch_guest_cmdline(g));
 	add_disks(g, a);
 	add_host_disks(g, a);
 	add_network(g, plan, a);

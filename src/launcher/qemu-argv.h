@@ -34,7 +34,7 @@ struct qemu_plan {
 };
 
 /* The whole argv, argv[0] = plan->qemu. */
-void qemu_argv(const struct guest *g, const struct qemu_plan *plan, struct strv *out);
+void qemu_argv(const struct launch_guest *g, const struct qemu_plan *plan, struct strv *out);
 
 /* @path with every ',' doubled, as QEMU's option syntax wants. Malloc'd. */
 char *qemu_escape_commas(const char *path);

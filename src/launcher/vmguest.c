@@ -12,7 +12,8 @@
 #include "monitor.h"
 #include "qemu-argv.h"
 #include "shared/fsutil.h"
-#include "spawn.h"
+#include "shared/run.h"
+#include "shared/target-paths.h"
 #include "state.h"
 
 #include <errno.h>
@@ -75,9 +76,9 @@ static void usage(FILE *f)
 	      "  screendump NAME FILE     write NAME's screen (display = vga) to FILE, as PPM\n\n"
 	      "options:\n"
 	      "  --accel=auto|kvm|tcg     override the guests' accel setting\n"
-	      "  --conf-dir=DIR           launch configurations (default /etc/vmbundle/guests)\n"
-	      "  --run-dir=DIR            pid files and console sockets (default /run/vmguest)\n"
-	      "  --log-dir=DIR            console logs (default /var/log/vmguest)\n"
+	      "  --conf-dir=DIR           launch configurations (default " TARGET_GUESTS_DIR ")\n"
+	      "  --run-dir=DIR            pid files and console sockets (default " TARGET_RUN_DIR ")\n"
+	      "  --log-dir=DIR            console logs (default " TARGET_LOG_DIR ")\n"
 	      "  --qemu=PROGRAM           QEMU to run (default " VMGUEST_QEMU ")\n",
 	      f);
 }
@@ -100,10 +101,10 @@ static void sleep_ms(long ms)
 /* The staged guests. Configurations that cannot be read are reported, one
  * line each, and left out; *bad says how many (their commands end with exit
  * status 1). Returns -1 only when none can be read at all. */
-static int load_all(const struct launcher *l, struct guest **v, size_t *n, int *bad)
+static int load_all(const struct launcher *l, struct launch_guest **v, size_t *n, int *bad)
 {
 	char *err = NULL, *save = NULL;
-	int r = guests_load_dir(l->dirs.conf, v, n, &err);
+	int r = launch_guests_load_dir(l->dirs.conf, v, n, &err);
 
 	for (char *line = err ? strtok_r(err, "\n", &save) : NULL; line; line = strtok_r(NULL, "\n", &save))
 		vmb_error("%s", line);
@@ -113,7 +114,7 @@ static int load_all(const struct launcher *l, struct guest **v, size_t *n, int *
 }
 
 /* Guest @name among @v, or an error listing the staged ones. */
-static struct guest *find_guest(const struct launcher *l, struct guest *v, size_t n, const char *name)
+static struct launch_guest *find_guest(const struct launcher *l, struct launch_guest *v, size_t n, const char *name)
 {
 	char *names = NULL;
 
@@ -127,7 +128,7 @@ static struct guest *find_guest(const struct launcher *l, struct guest *v, size_
 	return NULL;
 }
 
-static const char *image_of(const struct guest *g)
+static const char *image_of(const struct launch_guest *g)
 {
 	if (g->ndisks)
 		return g->disks[0];
@@ -136,7 +137,7 @@ static const char *image_of(const struct guest *g)
 
 static int cmd_list(const struct launcher *l)
 {
-	struct guest *v;
+	struct launch_guest *v;
 	size_t n;
 	int bad;
 
@@ -149,20 +150,20 @@ static int cmd_list(const struct launcher *l)
 		printf("%-20s %6uM %5u %-8s %s\n", v[i].name, v[i].memory, v[i].vcpus,
 		       pid ? "running" : "stopped", image_of(&v[i]));
 	}
-	guests_free(v, n);
+	launch_guests_free(v, n);
 	return bad ? 1 : 0;
 }
 
 static int cmd_status(const struct launcher *l, const char *name)
 {
-	struct guest *v;
+	struct launch_guest *v;
 	size_t n, shown = 0;
 	int rc = 0, bad;
 
 	if (load_all(l, &v, &n, &bad))
 		return 1;
 	if (name && !find_guest(l, v, n, name)) {
-		guests_free(v, n);
+		launch_guests_free(v, n);
 		return 1;
 	}
 	for (size_t i = 0; i < n; i++) {
@@ -184,7 +185,7 @@ static int cmd_status(const struct launcher *l, const char *name)
 	}
 	if (!name && !shown)
 		printf("no guest is running (%zu staged)\n", n);
-	guests_free(v, n);
+	launch_guests_free(v, n);
 	return rc ? rc : bad ? 1 : 0;
 }
 
@@ -224,11 +225,16 @@ static void show_log_tail(const char *log)
 /* Background: QEMU in its own session. It has started when its monitor
  * answers (QEMU serves it from its main loop, after every device and
  * display came up); a QEMU that ends before that failed to start. */
-static int run_detached(const struct launcher *l, const struct guest *g, struct strv *argv,
+static int run_detached(const struct launcher *l, const struct launch_guest *g, struct strv *argv,
 			const char *accel_name, const char *log, const char *mon)
 {
+	/* Its own session: the guest outlives the shell that started it and
+	 * no terminal's signals reach it. */
+	const struct run_opts bg = { .in = { RUN_NULL, NULL, 0 }, .out = { RUN_FILE, log, 0 },
+				     .err = { RUN_STDOUT, NULL, 0 }, .append = true,
+				     .new_session = true };
 	char *err = NULL, *out = NULL;
-	pid_t pid = spawn_detached(argv->v, log, &err);
+	pid_t pid = run_background((const char *const *)argv->v, &bg, &err);
 	int status;
 	bool up = false;
 
@@ -262,23 +268,33 @@ static int run_detached(const struct launcher *l, const struct guest *g, struct 
 }
 
 /* Foreground: the console is this terminal; the guest's end is ours. */
-static int run_attached(const struct launcher *l, const struct guest *g, struct strv *argv,
+static int run_attached(const struct launcher *l, const struct launch_guest *g, struct strv *argv,
 			const char *accel_name, int screen_fd)
 {
+	/* A curses display draws on its stdio: the screen's terminal. The
+	 * console the launcher runs on stays reachable as fd 3, which the
+	 * serial console opens as /proc/self/fd/3. */
+	static const char *const term[] = { "TERM=linux", NULL };
+	struct run_opts fg = { 0 };
+	struct run_child child;
 	char *err = NULL;
-	pid_t pid = spawn_attached(argv->v, screen_fd, &err);
 	int r;
 
-	if (pid < 0)
+	if (screen_fd >= 0) {
+		fg.in = fg.out = (struct run_io){ RUN_FD, NULL, screen_fd };
+		fg.fd3 = (struct run_io){ RUN_FD, NULL, STDIN_FILENO };
+		fg.env = term;
+	}
+	if (run_start((const char *const *)argv->v, &fg, &child, &err) < 0)
 		return fail_with(err);
-	if (state_record(&l->dirs, g->name, pid, accel_name, &err) < 0) {
+	if (state_record(&l->dirs, g->name, child.pid, accel_name, &err) < 0) {
 		vmb_warn("%s (vmguest list will not show %s running)", err, g->name);
 		free(err);
 		err = NULL;
 	}
 	/* Ctrl-C belongs to the guest's console, not to us. */
 	signal(SIGINT, SIG_IGN);
-	r = spawn_reap(pid, argv->v[0], &err);
+	r = run_wait(&child, &err);
 	state_forget(&l->dirs, g->name);
 	if (r < 0)
 		return fail_with(err);
@@ -289,7 +305,7 @@ static int run_attached(const struct launcher *l, const struct guest *g, struct 
 
 /* The target's own devices a guest is given: checked (and PCI functions
  * bound to vfio-pci) before QEMU starts, so a refusal names the guest. */
-static int prepare_host_devices(const struct launcher *l, const struct guest *g)
+static int prepare_host_devices(const struct launcher *l, const struct launch_guest *g)
 {
 	char *why = NULL;
 
@@ -340,7 +356,7 @@ out:
  * runs on the console (HAL mode), with the machine's mice, else on a VNC
  * server at RUN/NAME.vnc. *tty_fd gets the screen's terminal for QEMU's
  * stdio, or -1. */
-static void choose_screen(const struct launcher *l, const struct guest *g, bool console,
+static void choose_screen(const struct launcher *l, const struct launch_guest *g, bool console,
 			  struct qemu_plan *plan, int *tty_fd, char **vnc, char **tty)
 {
 	bool screen_is_console = false;
@@ -371,7 +387,7 @@ static void choose_screen(const struct launcher *l, const struct guest *g, bool 
 	plan->vnc_socket = *vnc;
 }
 
-static int start_guest(const struct launcher *l, struct guest *g, bool console)
+static int start_guest(const struct launcher *l, struct launch_guest *g, bool console)
 {
 	struct qemu_plan plan = { .qemu = l->qemu, .console_stdio = console };
 	struct strv argv = { 0 };
@@ -383,7 +399,7 @@ static int start_guest(const struct launcher *l, struct guest *g, bool console)
 		vmb_error("guest %s is already running (vmguest stop %s first)", g->name, g->name);
 		return 1;
 	}
-	if (guest_check_files(g, &err) < 0 || guest_check_shares(g, &err) < 0 ||
+	if (launch_guest_check_files(g, &err) < 0 || launch_guest_check_shares(g, &err) < 0 ||
 	    accel_choose(l->accel ? l->accel : g->accel, g->name, &plan.accel, &err) < 0)
 		return fail_with(err);
 	if (prepare_host_devices(l, g) < 0 || make_dirs(l) < 0)
@@ -427,7 +443,7 @@ static int start_guest(const struct launcher *l, struct guest *g, bool console)
 
 static int cmd_start(const struct launcher *l, const char *name, bool console)
 {
-	struct guest *v, *g;
+	struct launch_guest *v, *g;
 	size_t n;
 	int rc = 1, bad;
 
@@ -436,7 +452,7 @@ static int cmd_start(const struct launcher *l, const char *name, bool console)
 	g = find_guest(l, v, n, name);
 	if (g)
 		rc = start_guest(l, g, console);
-	guests_free(v, n);
+	launch_guests_free(v, n);
 	return rc;
 }
 
@@ -452,7 +468,7 @@ static bool wait_gone(pid_t pid, long ms)
 
 static int cmd_stop(const struct launcher *l, const char *name)
 {
-	struct guest *v, *g;
+	struct launch_guest *v, *g;
 	size_t n;
 	pid_t pid;
 	char tap[14];
@@ -462,13 +478,13 @@ static int cmd_stop(const struct launcher *l, const char *name)
 		return 1;
 	g = find_guest(l, v, n, name);
 	if (!g) {
-		guests_free(v, n);
+		launch_guests_free(v, n);
 		return 1;
 	}
 	pid = state_running(&l->dirs, name, NULL);
 	if (!pid) {
 		vmb_error("guest %s is not running", name);
-		guests_free(v, n);
+		launch_guests_free(v, n);
 		return 1;
 	}
 	/* QEMU ends cleanly on SIGTERM; SIGKILL only if it does not. */
@@ -484,19 +500,19 @@ static int cmd_stop(const struct launcher *l, const char *name)
 	if (g->network == GUEST_NET_BRIDGE)
 		bridge_remove_tap(tap);
 	printf("%s: stopped %s\n", vmb_progname, name);
-	guests_free(v, n);
+	launch_guests_free(v, n);
 	return 0;
 }
 
 static int cmd_autostart(const struct launcher *l)
 {
-	struct guest *v;
+	struct launch_guest *v;
 	size_t n, started = 0;
 	int rc = 0, bad;
 
 	if (load_all(l, &v, &n, &bad))
 		return 1;
-	qsort(v, n, sizeof(*v), guest_cmp_autostart);
+	qsort(v, n, sizeof(*v), launch_guest_cmp_autostart);
 	for (size_t i = 0; i < n; i++) {
 		if (!v[i].autostart)
 			continue;
@@ -508,14 +524,14 @@ static int cmd_autostart(const struct launcher *l)
 	}
 	printf("%s: autostart: %zu guest(s) started%s\n", vmb_progname, started,
 	       bad ? " (some configurations could not be read: see above)" : "");
-	guests_free(v, n);
+	launch_guests_free(v, n);
 	return rc || bad ? 1 : 0;
 }
 
 /* The running guest @name's monitor socket (malloc'd), or NULL after an error. */
 static char *monitor_of(const struct launcher *l, const char *name)
 {
-	struct guest *v;
+	struct launch_guest *v;
 	size_t n;
 	int bad;
 	char *sock = NULL;
@@ -528,7 +544,7 @@ static char *monitor_of(const struct launcher *l, const char *name)
 		else
 			vmb_error("guest %s is not running (vmguest start %s)", name, name);
 	}
-	guests_free(v, n);
+	launch_guests_free(v, n);
 	return sock;
 }
 
@@ -644,7 +660,7 @@ int main(int argc, char **argv)
 		{ NULL, 0, NULL, 0 },
 	};
 	struct launcher l = {
-		.dirs = { "/etc/vmbundle/guests", "/run/vmguest", "/var/log/vmguest" },
+		.dirs = { TARGET_GUESTS_DIR, TARGET_RUN_DIR, TARGET_LOG_DIR },
 		.qemu = VMGUEST_QEMU,
 		.env = hostdev_default_env,
 	};

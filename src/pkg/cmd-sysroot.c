@@ -6,7 +6,7 @@
  */
 #include "commands.h"
 #include "pkg/pkg.h"
-#include "scc/outfile.h"
+#include "shared/outfile.h"
 #include "shared/fsutil.h"
 #include "shared/strlist.h"
 #include "shared/util.h"

@@ -7,9 +7,10 @@
  * uses; we only read the records.
  */
 #include "pkg/pkg.h"
-#include "scc/vec.h"
+#include "shared/vec.h"
 #include "shared/fsutil.h"
 #include "shared/run.h"
+#include "shared/tool.h"
 #include "shared/util.h"
 
 #include <errno.h>
@@ -154,7 +155,7 @@ int deb_index_add_file(struct deb_index *ix, const char *path, char **err)
 int deb_index_add_apt(struct deb_index *ix, char **err)
 {
 	char *archq = xasprintf("Architecture: %s", ix->arch), *list = NULL, *save = NULL;
-	const char *argv[] = { "apt-get", "indextargets", "--format", "$(FILENAME)",
+	const char *argv[] = { tool_path("apt-get"), "indextargets", "--format", "$(FILENAME)",
 			       "Created-By: Packages", archq, NULL };
 	size_t len, nread = 0;
 	int r;

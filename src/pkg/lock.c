@@ -6,8 +6,8 @@
  * per package, sorted; '#' lines are comments.
  */
 #include "pkg/pkg.h"
-#include "scc/outfile.h"
-#include "scc/vec.h"
+#include "shared/outfile.h"
+#include "shared/vec.h"
 #include "shared/fsutil.h"
 #include "shared/util.h"
 

@@ -6,7 +6,7 @@
  * source relations; they are accepted and ignored.
  */
 #include "pkg/pkg.h"
-#include "scc/vec.h"
+#include "shared/vec.h"
 #include "shared/util.h"
 
 #include <ctype.h>

@@ -12,10 +12,11 @@
  * declarations name, so the sysroot needs what those programs need to run.
  */
 #include "pkg/pkg.h"
-#include "scc/vec.h"
+#include "shared/vec.h"
 #include "shared/run.h"
 #include "sha256.h"
 #include "shared/strlist.h"
+#include "shared/tool.h"
 #include "shared/util.h"
 
 #include <errno.h>
@@ -52,7 +53,7 @@ static void control_cb(struct deb_pkg *p, void *ctx)
 static struct deb_pkg *from_cache(struct resolver *rs, const struct pkg_lock_entry *e)
 {
 	char *deb = pkg_deb_path(rs->cache_dir, e->name, e->version, e->arch), hex[SHA256_HEX_LEN + 1];
-	const char *argv[] = { "dpkg-deb", "--field", deb, NULL };
+	const char *argv[] = { tool_path("dpkg-deb"), "--field", deb, NULL };
 	struct deb_pkg *p = NULL;
 	char *text = NULL, *err = NULL;
 	size_t len = 0;

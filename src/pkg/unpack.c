@@ -10,11 +10,12 @@
  * root filesystems copy out of it.
  */
 #include "pkg/pkg.h"
-#include "scc/outfile.h"
-#include "scc/vec.h"
+#include "shared/outfile.h"
+#include "shared/vec.h"
 #include "shared/fsutil.h"
 #include "shared/run.h"
 #include "shared/strlist.h"
+#include "shared/tool.h"
 #include "shared/util.h"
 
 #include <dirent.h>
@@ -55,7 +56,7 @@ static int unpack_once(const char *cache_dir, const struct deb_pkg *p, char **er
 		r = -1;
 		goto out;
 	}
-	const char *argv[] = { "dpkg-deb", "--extract", deb, tmp, NULL };
+	const char *argv[] = { tool_path("dpkg-deb"), "--extract", deb, tmp, NULL };
 
 	r = run(argv, NULL, err);
 	if (r < 0) {

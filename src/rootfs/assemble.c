@@ -19,7 +19,7 @@
 #include "image/permtab.h"
 #include "image/tree.h"
 #include "rootfs/rootfs.h"
-#include "scc/outfile.h"
+#include "shared/outfile.h"
 #include "shared/fsutil.h"
 #include "shared/run.h"
 #include "shared/util.h"

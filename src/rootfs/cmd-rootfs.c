@@ -3,6 +3,7 @@
 #include "commands.h"
 #include "rootfs/rootfs.h"
 #include "shared/util.h"
+#include "shared/vec.h"
 
 #include <getopt.h>
 #include <stdbool.h>
@@ -62,8 +63,7 @@ static int add_spec(struct options *o, const char *spec)
 		free(why);
 		return -1;
 	}
-	o->job.adds = xrealloc(o->job.adds, (o->job.nadds + 1) * sizeof(*o->job.adds));
-	o->job.adds[o->job.nadds++] = a;
+	*VEC_APPEND(o->job.adds, o->job.nadds) = a;
 	return 0;
 }
 

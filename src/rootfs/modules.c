@@ -11,6 +11,7 @@
 #include "rootfs/rootfs.h"
 #include "shared/fsutil.h"
 #include "shared/run.h"
+#include "shared/tool.h"
 #include "shared/util.h"
 
 #include <dirent.h>
@@ -58,7 +59,7 @@ static char *find_kver(const char *tree, const char *tarball, char **err)
 
 static int depmod(const char *tree, const char *kver, char **err)
 {
-	const char *argv[] = { "depmod", "-b", tree, kver, NULL };
+	const char *argv[] = { tool_path("depmod"), "-b", tree, kver, NULL };
 	char *e = NULL;
 
 	if (run(argv, NULL, &e) == 0)
@@ -219,7 +220,7 @@ static bool keep_all(const struct rootfs_plan *p)
 int modules_install(const char *tree, const char *tarball, const struct rootfs_plan *p,
 		    char **err)
 {
-	const char *tar[] = { "tar", "-xzf", tarball, "-C", tree, "--no-same-owner",
+	const char *tar[] = { tool_path("tar"), "-xzf", tarball, "-C", tree, "--no-same-owner",
 			      "--exclude=lib/modules/*/build", "--exclude=lib/modules/*/source",
 			      NULL };
 	char *kver, *base, *e = NULL;

@@ -14,6 +14,7 @@
 #include "rootfs/rootfs.h"
 #include "shared/fsutil.h"
 #include "shared/util.h"
+#include "shared/vec.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -97,8 +98,7 @@ static int put(struct accounts *a, struct account *ac, const struct rootfs_item 
 			return -1;
 		}
 	}
-	a->v = xrealloc(a->v, (a->n + 1) * sizeof(*a->v));
-	a->v[a->n++] = *ac;
+	*VEC_APPEND(a->v, a->n) = *ac;
 	return 0;
 }
 

@@ -5,7 +5,7 @@
  */
 #include "commands.h"
 #include "sbom/sbom.h"
-#include "scc/outfile.h"
+#include "shared/outfile.h"
 #include "shared/util.h"
 
 #include <stdio.h>

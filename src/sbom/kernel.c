@@ -10,6 +10,7 @@
 #include "deploy/deploy.h"
 #include "shared/fsutil.h"
 #include "shared/util.h"
+#include "shared/vec.h"
 
 #include <errno.h>
 #include <limits.h>
@@ -57,8 +58,7 @@ static int add_source(struct source_file **v, size_t *n, const char *path, const
 			return 0;
 	if (source_file_load(&f, path, o, err) < 0)
 		return -1;
-	*v = xrealloc(*v, (*n + 1) * sizeof(**v));
-	(*v)[(*n)++] = f;
+	*VEC_APPEND(*v, *n) = f;
 	return 0;
 }
 

@@ -5,10 +5,12 @@
  */
 #include "sbom/sbom.h"
 #include "deploy/deploy.h"
-#include "scc/outfile.h"
 #include "shared/fsutil.h"
+#include "shared/outfile.h"
 #include "sha256.h"
+#include "shared/target-paths.h"
 #include "shared/util.h"
+#include "shared/vec.h"
 
 #include <errno.h>
 #include <limits.h>
@@ -51,8 +53,7 @@ static struct component *add_comp(struct sbom *s, enum comp_kind kind, const cha
 {
 	struct component *c;
 
-	s->comps = xrealloc(s->comps, (s->ncomps + 1) * sizeof(*s->comps));
-	c = &s->comps[s->ncomps++];
+	c = VEC_APPEND(s->comps, s->ncomps);
 	*c = (struct component){ .kind = kind, .id = sbom_id(id_prefix, id_text), .kernel = -1,
 				 .category = "the rest" };
 	return c;
@@ -416,7 +417,7 @@ static bool library_path(const char *path)
 /* The guest whose directory @path is in (/var/lib/kvm/images/G/...), or NULL. */
 static const char *guest_of(const struct sbom *s, const char *path)
 {
-	static const char *const dirs[] = { "/var/lib/kvm/images/", "/var/lib/xen/images/" };
+	static const char *const dirs[] = { TARGET_KVM_IMAGES "/", TARGET_XEN_IMAGES "/" };
 
 	for (size_t d = 0; d < ARRAY_SIZE(dirs); d++) {
 		if (!startswith(path, dirs[d]))

@@ -8,7 +8,9 @@
 #include "sbom/sbom.h"
 #include "shared/run.h"
 #include "shared/strbuf.h"
+#include "shared/tool.h"
 #include "shared/util.h"
+#include "shared/vec.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -24,8 +26,7 @@ struct img_file *img_add(struct img_listing *l, const char *path, uint64_t size,
 {
 	struct img_file *f;
 
-	l->files = xrealloc(l->files, (l->n + 1) * sizeof(*l->files));
-	f = &l->files[l->n++];
+	f = VEC_APPEND(l->files, l->n);
 	*f = (struct img_file){ .path = xstrdup(path), .size = size, .allocated = allocated,
 				.inode = inode, .d = *d, .comp = -1, .copy_of = -1 };
 	return f;
@@ -135,7 +136,7 @@ static int gunzip_to(const char *path, const char *to, char **err)
 
 static int qcow2_to_raw(const char *path, const char *to, char **err)
 {
-	const char *argv[] = { "qemu-img", "convert", "-f", "qcow2", "-O", "raw", path, to, NULL };
+	const char *argv[] = { tool_path("qemu-img"), "convert", "-f", "qcow2", "-O", "raw", path, to, NULL };
 	char *e = NULL;
 
 	if (run(argv, NULL, &e) == 0)

@@ -9,6 +9,7 @@
  */
 #include "sbom/sbom.h"
 #include "shared/run.h"
+#include "shared/tool.h"
 #include "shared/util.h"
 
 #include <errno.h>
@@ -339,7 +340,7 @@ static int read_entries(struct tar_in *t, struct img_listing *l)
 
 int img_read_tar_bz2(const char *path, struct img_listing *l, char **err)
 {
-	const char *argv[] = { "bzip2", "-dc", path, NULL };
+	const char *argv[] = { tool_path("bzip2"), "-dc", path, NULL };
 	struct run_opts ro = { .out = { RUN_PIPE, NULL, -1 } };
 	struct run_child c;
 	struct tar_in t = { .archive = path, .err = err };

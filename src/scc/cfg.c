@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 #include "scc/cfg.h"
 #include "scc/symtab.h"
-#include "scc/textfile.h"
-#include "scc/vec.h"
+#include "shared/textfile.h"
+#include "shared/vec.h"
 #include "shared/util.h"
 
 #include <ctype.h>

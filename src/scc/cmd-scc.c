@@ -3,11 +3,11 @@
 #include "commands.h"
 #include "scc/cfg.h"
 #include "scc/merge.h"
-#include "scc/outfile.h"
+#include "shared/outfile.h"
 #include "scc/pipeline.h"
 #include "scc/queue.h"
 #include "scc/scc.h"
-#include "scc/vec.h"
+#include "shared/vec.h"
 #include "shared/util.h"
 
 #include <getopt.h>

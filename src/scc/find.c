@@ -7,8 +7,8 @@
  * (spp takes the second of equally good ones in sorted order).
  */
 #include "scc/scc.h"
-#include "scc/textfile.h"
-#include "scc/vec.h"
+#include "shared/textfile.h"
+#include "shared/vec.h"
 #include "scc/words.h"
 #include "shared/util.h"
 

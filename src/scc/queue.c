@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 #include "scc/queue.h"
-#include "scc/textfile.h"
-#include "scc/vec.h"
+#include "shared/textfile.h"
+#include "shared/vec.h"
 #include "shared/util.h"
 
 #include <stdlib.h>

@@ -4,8 +4,8 @@
 #include "scc/cond.h"
 #include "scc/resolve.h"
 #include "scc/symtab.h"
-#include "scc/textfile.h"
-#include "scc/vec.h"
+#include "shared/textfile.h"
+#include "shared/vec.h"
 #include "scc/words.h"
 #include "shared/util.h"
 

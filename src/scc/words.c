@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 #include "scc/words.h"
-#include "scc/vec.h"
+#include "shared/vec.h"
 #include "shared/util.h"
 
 #include <ctype.h>

@@ -4,8 +4,8 @@
  * to it, which is renamed over the target only when complete, so make never
  * sees half a queue or half a merged fragment after an interruption.
  */
-#ifndef VMB_SCC_OUTFILE_H
-#define VMB_SCC_OUTFILE_H
+#ifndef VMB_OUTFILE_H
+#define VMB_OUTFILE_H
 
 #include <stddef.h>
 

@@ -1,14 +1,14 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 #include "strlist.h"
 #include "util.h"
+#include "vec.h"
 
 #include <stdlib.h>
 #include <string.h>
 
 void strlist_push(char ***v, size_t *n, const char *s)
 {
-	*v = xrealloc(*v, (*n + 1) * sizeof(**v));
-	(*v)[(*n)++] = xstrdup(s);
+	*VEC_APPEND(*v, *n) = xstrdup(s);
 }
 
 void strlist_free(char **v, size_t n)

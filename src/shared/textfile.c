@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-#include "scc/textfile.h"
-#include "scc/vec.h"
+#include "shared/textfile.h"
+#include "shared/vec.h"
 #include "shared/input.h"
 #include "shared/util.h"
 

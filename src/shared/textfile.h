@@ -4,8 +4,8 @@
  * lines. Limits keep hostile input (binary files, a 10 MB line) from costing
  * more than a clear error.
  */
-#ifndef VMB_SCC_TEXTFILE_H
-#define VMB_SCC_TEXTFILE_H
+#ifndef VMB_TEXTFILE_H
+#define VMB_TEXTFILE_H
 
 #include <stdbool.h>
 #include <stddef.h>

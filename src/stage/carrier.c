@@ -15,7 +15,9 @@
 #include "shared/fsutil.h"
 #include "shared/output.h"
 #include "shared/run.h"
+#include "shared/target-paths.h"
 #include "shared/util.h"
+#include "shared/vec.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -55,8 +57,6 @@ void stage_remove_stale_tmps(const char *output)
 	free(ours);
 	free(nested);
 }
-
-#define MANIFEST_TARGET "/etc/vmbundle/manifest.json"
 
 /* A generated text as a file in the work directory, for the tree to point at. */
 static char *work_file(const struct stage_opts *o, const char *target, const char *text,
@@ -128,7 +128,7 @@ static int graft_guests(struct tree *t, const struct stage_plan *p, char **err)
 		if (graft_text(t, p->o, sg->launch_target, sg->launch_text, err) < 0)
 			return -1;
 		if (p->o->hv == HV_XEN && sg->g && sg->g->autostart) {
-			char *link = xasprintf("/etc/xen/auto/%s.cfg", sg->name);
+			char *link = xasprintf(TARGET_XEN_AUTO_DIR "/%s.cfg", sg->name);
 			char *to = xasprintf("../%s.cfg", sg->name);
 			int r = tree_graft(t, link, NULL, to, 0777, err);
 
@@ -227,8 +227,7 @@ static void collect_pending(struct staged_guest *sg, size_t n, struct staged_fil
 	for (size_t i = 0; i < n; i++) {
 		for (size_t j = 0; j < sg[i].nfiles; j++)
 			if (sg[i].files[j].pending) {
-				*v = xrealloc(*v, (*nv + 1) * sizeof(**v));
-				(*v)[(*nv)++] = &sg[i].files[j];
+				*VEC_APPEND(*v, *nv) = &sg[i].files[j];
 			}
 		collect_pending(sg[i].kids, sg[i].nkids, v, nv);
 	}
@@ -266,7 +265,7 @@ static int finish_manifest(void *ctx, char **err)
 		free(text);
 		return -1;
 	}
-	path = work_file(o, MANIFEST_TARGET, text, err);
+	path = work_file(o, TARGET_MANIFEST, text, err);
 	free(text);
 	free(path);
 	return path ? 0 : -1;
@@ -294,9 +293,9 @@ int stage_write(struct stage_plan *p, char **err)
 	if (r == 0)
 		r = graft_guests(&t, p, err);
 	if (r == 0)
-		r = graft_text(&t, o, MANIFEST_TARGET, manifest, err);
+		r = graft_text(&t, o, TARGET_MANIFEST, manifest, err);
 	if (r == 0)
-		r = tree_defer(&t, MANIFEST_TARGET, finish_manifest, &m, err) < 0 ? -1 : 0;
+		r = tree_defer(&t, TARGET_MANIFEST, finish_manifest, &m, err) < 0 ? -1 : 0;
 	if (r == 0) {
 		tree_finish(&t);
 		r = write_images(p, &t, err);

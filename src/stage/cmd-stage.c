@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* vmbundle stage: write a carrier's images with its guests inside. */
 #include "commands.h"
+#include "guest-defaults.h"
 #include "image/image.h"
 #include "stage/stage.h"
 #include "shared/input.h"
@@ -295,7 +296,7 @@ int cmd_stage(int argc, char **argv)
 	if (image_epoch_arg("stage", epoch, &o.epoch) < 0)
 		goto out;
 	if (!o.formats.n)
-		namelist_push(&o.formats, "ext4");
+		namelist_push(&o.formats, IMAGE_DEFAULT_FORMAT);
 	for (size_t i = 0; i < o.formats.n; i++)
 		if (!image_handler_find(o.formats.v[i])) {
 			vmb_error("stage: unknown image format '%s'", o.formats.v[i]);

@@ -2,6 +2,7 @@
 #include "guest.h"
 #include "conf.h"
 #include "shared/util.h"
+#include "shared/vec.h"
 
 #include <errno.h>
 #include <stdarg.h>
@@ -56,7 +57,7 @@ static struct guest *new_guest(const char *name)
 	g->name = xstrdup(name);
 	g->kernel = GUEST_KERNEL_OWN;
 	g->rootfs = xstrdup("busybox");
-	namelist_push(&g->formats, "ext4");
+	namelist_push(&g->formats, IMAGE_DEFAULT_FORMAT);
 	g->memory = GUEST_DEFAULT_MEMORY;
 	g->vcpus = GUEST_DEFAULT_VCPUS;
 	g->autostart_order = GUEST_DEFAULT_ORDER;
@@ -363,8 +364,7 @@ static int load_chain(struct guest_set *s, struct guest *g, const char *name, un
 		free(path);
 		return fail(err, from, from_line, "more than %d levels of 'extends'", MAX_EXTENDS);
 	}
-	g->chain = xrealloc(g->chain, (g->nchain + 1) * sizeof(*g->chain));
-	g->chain[g->nchain++] = path;
+	*VEC_APPEND(g->chain, g->nchain) = path;
 	r = conf_parse_file(path, schema, &c, err);
 	if (r < 0)
 		return r;
@@ -386,8 +386,7 @@ static int load_chain(struct guest_set *s, struct guest *g, const char *name, un
 
 static void add(struct guest_set *s, struct guest *g)
 {
-	s->v = xrealloc(s->v, (s->n + 1) * sizeof(*s->v));
-	s->v[s->n++] = g;
+	*VEC_APPEND(s->v, s->n) = g;
 }
 
 struct guest *guest_get(struct guest_set *s, const char *name, char **err)

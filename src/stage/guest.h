@@ -9,6 +9,7 @@
 #ifndef VMB_STAGE_GUEST_H
 #define VMB_STAGE_GUEST_H
 
+#include "guest-defaults.h"
 #include "share.h"
 #include "shared/devspec.h"
 #include "shared/strlist.h"
@@ -63,9 +64,6 @@ struct guest_set {
 	size_t ndirs;
 };
 
-#define GUEST_DEFAULT_MEMORY 256
-#define GUEST_DEFAULT_VCPUS 1
-#define GUEST_DEFAULT_ORDER 100 /* the launcher's default too */
 
 const char *guest_network_name(enum guest_network n);
 

@@ -2,6 +2,7 @@
 #include "hashcache.h"
 #include "shared/fsutil.h"
 #include "shared/util.h"
+#include "shared/vec.h"
 
 #include <fcntl.h>
 #include <inttypes.h>
@@ -31,8 +32,7 @@ void hash_cache_open(struct hash_cache *c, const char *path)
 		nl = strchr(p, '\n');
 		if (!nl)
 			break;
-		c->lines = xrealloc(c->lines, (c->n + 1) * sizeof(*c->lines));
-		c->lines[c->n++] = xstrndup(p, (size_t)(nl - p));
+		*VEC_APPEND(c->lines, c->n) = xstrndup(p, (size_t)(nl - p));
 	}
 	c->used = xcalloc(c->n ? c->n : 1, sizeof(*c->used));
 	free(data);

@@ -6,7 +6,9 @@
 #include "shared/input.h"
 #include "image/tree.h"
 #include "shared/fsutil.h"
+#include "shared/target-paths.h"
 #include "shared/util.h"
+#include "shared/vec.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -23,7 +25,7 @@ char *stage_image_path(const struct stage_opts *o, const char *name, const char 
 
 static const char *images_dir(const struct stage_opts *o)
 {
-	return o->hv == HV_XEN ? "/var/lib/xen/images" : "/var/lib/kvm/images";
+	return o->hv == HV_XEN ? TARGET_XEN_IMAGES : TARGET_KVM_IMAGES;
 }
 
 static int count_run(void *ctx, uint64_t off, uint64_t len)
@@ -85,8 +87,7 @@ static struct staged_file *add_file(struct staged_guest *sg, const char *role, c
 	struct staged_file *f;
 	char real[PATH_MAX];
 
-	sg->files = xrealloc(sg->files, (sg->nfiles + 1) * sizeof(*sg->files));
-	f = &sg->files[sg->nfiles++];
+	f = VEC_APPEND(sg->files, sg->nfiles);
 	memset(f, 0, sizeof(*f));
 	f->role = role;
 	/* The image writer never follows links: hand it the file itself. */
@@ -364,10 +365,10 @@ int stage_plan_guest(const struct stage_opts *o, struct guest_set *set, struct g
 		return -1;
 	}
 	if (o->hv == HV_XEN) {
-		sg->launch_target = xasprintf("/etc/xen/%s.cfg", g->name);
+		sg->launch_target = xasprintf(TARGET_XEN_DIR "/%s.cfg", g->name);
 		sg->launch_text = launch_xl_text(o, sg);
 	} else {
-		sg->launch_target = xasprintf("/etc/vmbundle/guests/%s.conf", g->name);
+		sg->launch_target = xasprintf(TARGET_GUESTS_DIR "/%s.conf", g->name);
 		sg->launch_text = launch_kvm_text(o, sg);
 	}
 	/* What it carries is inside its own image already: described, not staged. */

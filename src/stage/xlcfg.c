@@ -18,7 +18,9 @@
 #include "shared/devspec.h"
 #include "shared/fsutil.h"
 #include "shared/input.h"
+#include "shared/target-paths.h"
 #include "shared/util.h"
+#include "shared/vec.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -128,12 +130,11 @@ static char *stage_path(struct xl_job *j, const char *key, const char *role, con
 		return NULL;
 	}
 	base = strrchr(real, '/') + 1;
-	j->sg->files = xrealloc(j->sg->files, (j->sg->nfiles + 1) * sizeof(*j->sg->files));
-	f = &j->sg->files[j->sg->nfiles++];
+	f = VEC_APPEND(j->sg->files, j->sg->nfiles);
 	memset(f, 0, sizeof(*f));
 	f->role = role;
 	f->src = xstrdup(real);
-	f->target = xasprintf("/var/lib/xen/images/%s/%s", j->name, base);
+	f->target = xasprintf(TARGET_XEN_IMAGES "/%s/%s", j->name, base);
 	if (staged_file_measure(j->o, f, err) < 0)
 		return NULL;
 	if (streq(role, "kernel") && !staged_file_is_kernel(f)) {
@@ -358,7 +359,7 @@ static int plan_parsed(struct xl_job *j, const char *text, char **err)
 		return -1;
 	}
 	j->sg->launch_text = out;
-	j->sg->launch_target = xasprintf("/etc/xen/%s.cfg", name);
+	j->sg->launch_target = xasprintf(TARGET_XEN_DIR "/%s.cfg", name);
 	return 0;
 }
 

@@ -125,12 +125,12 @@ static void test_launch_keys(void)
 	char *path = write_conf("hal", "name = hal\nkernel = /k\ndisks = /img/root.ext4\n"
 				       "host_disks = /dev/vdb /dev/disk/by-id/x,,y,ro\n");
 	char *err = NULL, *line, *mice[] = { "/dev/input/event2" };
-	struct guest g;
+	struct launch_guest g;
 	struct strv a = { 0 };
 	struct qemu_plan plan = { .qemu = "qemu", .accel = ACCEL_KVM, .console_socket = "/run/c",
 				  .console_log = "/l", .monitor_socket = "/run/vmguest/hal.monitor" };
 
-	ok(guest_load(path, &g, &err) < 0 && err && strstr(err, "hal.conf:4: host_disks '/dev/disk/by-id/x,,y,ro'"),
+	ok(launch_guest_load(path, &g, &err) < 0 && err && strstr(err, "hal.conf:4: host_disks '/dev/disk/by-id/x,,y,ro'"),
 	   "a host disk with a comma in its path is refused, with its line: %s", err ? err : "");
 	free(err);
 	err = NULL;
@@ -138,10 +138,10 @@ static void test_launch_keys(void)
 	path = write_conf("hal", "name = hal\nkernel = /k\ndisks = /img/root.ext4\n"
 				 "host_disks = /dev/vdb /dev/sdc,ro\ndisplay = vga\npci = 0000:03:00.0\n"
 				 "usb = 046d:c52b\n");
-	if (!ok(guest_load(path, &g, &err) == 0, "host_disks, display, pci and usb parse: %s", err ? err : ""))
+	if (!ok(launch_guest_load(path, &g, &err) == 0, "host_disks, display, pci and usb parse: %s", err ? err : ""))
 		return;
 	is_int(g.nhost_disks, 2, "two host disks");
-	is_str(guest_cmdline(&g), "console=tty0 console=ttyS0 root=/dev/vda rw panic=-1",
+	is_str(launch_guest_cmdline(&g), "console=tty0 console=ttyS0 root=/dev/vda rw panic=-1",
 	       "no cmdline, a screen: kernel messages on it too, the serial line stays /dev/console");
 	ok(!g.host_disk_ro[0] && g.host_disk_ro[1], "the second is read-only");
 	g.disk_formats = xcalloc(1, sizeof(*g.disk_formats));
@@ -179,16 +179,16 @@ static void test_launch_keys(void)
 	ok(!strstr(line, "mon:stdio") && !strstr(line, "-vnc"), "neither mon:stdio nor VNC then");
 	free(line);
 	strv_free(&a);
-	guest_free(&g);
+	launch_guest_free(&g);
 	free(path);
 
 	path = write_conf("bad", "name = bad\nkernel = /k\ndisplay = sdl\n");
-	ok(guest_load(path, &g, &err) < 0 && strstr(err, "bad.conf:3: display 'sdl'"), "display sdl refused: %s", err ? err : "");
+	ok(launch_guest_load(path, &g, &err) < 0 && strstr(err, "bad.conf:3: display 'sdl'"), "display sdl refused: %s", err ? err : "");
 	free(err);
 	err = NULL;
 	free(path);
 	path = write_conf("bad", "name = bad\nkernel = /k\npci = 3:0.0\n");
-	ok(guest_load(path, &g, &err) < 0 && strstr(err, "bad.conf:3: pci '3:0.0'"), "bad pci refused: %s", err ? err : "");
+	ok(launch_guest_load(path, &g, &err) < 0 && strstr(err, "bad.conf:3: pci '3:0.0'"), "bad pci refused: %s", err ? err : "");
 	free(err);
 	free(path);
 }

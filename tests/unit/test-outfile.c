@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* The atomic writer must never replace what is not a regular file: a run as
  * root with --queue=/dev/null once turned /dev/null into a plain file. */
-#include "scc/outfile.h"
+#include "shared/outfile.h"
 #include "shared/fsutil.h"
 #include "shared/util.h"
 #include "tap.h"

@@ -1,4 +1,5 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
+#include "shared/tool.h"
 #include "shared/util.h"
 #include "tap.h"
 
@@ -41,5 +42,13 @@ int main(void)
 	is_str(s, "guest-2", "xasprintf");
 	free(s);
 
+	unsetenv("VMBUNDLE_QEMU_IMG");
+	is_str(tool_path("qemu-img"), "qemu-img", "a tool nobody configured is its name, searched in PATH");
+	setenv("VMBUNDLE_QEMU_IMG", "/opt/qemu/bin/qemu-img", 1);
+	is_str(tool_path("qemu-img"), "/opt/qemu/bin/qemu-img",
+	       "VMBUNDLE_<NAME> (upper case, '-' as '_') chooses the program");
+	setenv("VMBUNDLE_QEMU_IMG", "", 1);
+	is_str(tool_path("qemu-img"), "qemu-img", "an empty setting counts as unset");
+	unsetenv("VMBUNDLE_QEMU_IMG");
 	return done_testing();
 }

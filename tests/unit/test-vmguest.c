@@ -38,14 +38,14 @@ static void test_full_conf(void)
 				      "memory = 512\nvcpus = 2\nnetwork = user\nmachine = pc\n"
 				      "cmdline = console=ttyS0 root=/dev/vda quiet\n"
 				      "autostart = yes\nautostart_order = 5\nhostname = guest1\n");
-	struct guest g;
+	struct launch_guest g;
 	struct strv a = { 0 };
 	char *err = NULL, *line, mac[18];
 	struct qemu_plan plan = { .qemu = "qemu-system-x86_64", .accel = ACCEL_KVM,
 				  .console_socket = "/run/vmguest/g1.console",
 				  .console_log = "/var/log/vmguest/g1.log" };
 
-	ok(guest_load(path, &g, &err) == 0, "a complete launch configuration parses");
+	ok(launch_guest_load(path, &g, &err) == 0, "a complete launch configuration parses");
 	is_int(g.memory, 512, "memory");
 	is_int(g.ndisks, 2, "two disks");
 	ok(g.autostart && g.autostart_order == 5, "autostart and its order");
@@ -71,22 +71,22 @@ static void test_full_conf(void)
 	free(want);
 	free(line);
 	strv_free(&a);
-	guest_free(&g);
+	launch_guest_free(&g);
 	free(path);
 }
 
 static void test_defaults_tcg_console_bridge(void)
 {
 	char *path = write_conf("tiny", "name = tiny\nkernel = /k\ninitrd = /i.cpio.gz\nnetwork = bridge\n");
-	struct guest g;
+	struct launch_guest g;
 	struct strv a = { 0 };
 	char *err = NULL, *line, tap[14];
 	struct qemu_plan plan = { .qemu = "qemu", .accel = ACCEL_TCG, .console_stdio = true };
 
-	ok(guest_load(path, &g, &err) == 0, "a minimal configuration parses");
+	ok(launch_guest_load(path, &g, &err) == 0, "a minimal configuration parses");
 	is_int(g.memory, GUEST_DEFAULT_MEMORY, "default memory");
 	is_str(g.machine, "q35", "default machine");
-	is_str(guest_cmdline(&g), "console=ttyS0 panic=-1", "no disk: no root= in the default cmdline");
+	is_str(launch_guest_cmdline(&g), "console=ttyS0 panic=-1", "no disk: no root= in the default cmdline");
 	guest_tap_name("tiny", tap);
 	plan.tap = tap;
 	qemu_argv(&g, &plan, &a);
@@ -100,19 +100,19 @@ static void test_defaults_tcg_console_bridge(void)
 	free(want);
 	free(line);
 	strv_free(&a);
-	guest_free(&g);
+	launch_guest_free(&g);
 	free(path);
 }
 
 static void expect_error(const char *name, const char *text, const char *want, const char *what)
 {
 	char *path = write_conf(name, text), *err = NULL;
-	struct guest g;
+	struct launch_guest g;
 
-	if (ok(guest_load(path, &g, &err) < 0, "rejected: %s", what))
+	if (ok(launch_guest_load(path, &g, &err) < 0, "rejected: %s", what))
 		ok(err && strstr(err, want), "message names it: %s", err ? err : "(none)");
 	else
-		guest_free(&g);
+		launch_guest_free(&g);
 	free(err);
 	free(path);
 }
@@ -140,7 +140,7 @@ static void test_errors(void)
 
 static void test_dir_and_order(void)
 {
-	struct guest *v;
+	struct launch_guest *v;
 	size_t n;
 	char *err = NULL;
 
@@ -156,26 +156,26 @@ static void test_dir_and_order(void)
 	}
 	/* One broken configuration is reported and left out; the rest load. */
 	free(write_conf("broken", "name = broken\nkernel = /k\nvcpus = many\n"));
-	is_int(guests_load_dir(dir, &v, &n, &err), 1, "one configuration cannot be read");
+	is_int(launch_guests_load_dir(dir, &v, &n, &err), 1, "one configuration cannot be read");
 	ok(err && strstr(err, "broken.conf:3: 'vcpus' wants a whole number"), "its message: %s", err ? err : "");
 	free(err);
 	err = NULL;
-	guests_free(v, n);
+	launch_guests_free(v, n);
 	{
 		char *p = xasprintf("%s/broken.conf", dir);
 
 		unlink(p);
 		free(p);
 	}
-	ok(guests_load_dir(dir, &v, &n, &err) == 0, "the directory loads (%s)", err ? err : "");
+	ok(launch_guests_load_dir(dir, &v, &n, &err) == 0, "the directory loads (%s)", err ? err : "");
 	is_int(n, 5, "five guests");
 	is_str(v[0].name, "alpha", "listed by name");
-	qsort(v, n, sizeof(*v), guest_cmp_autostart);
+	qsort(v, n, sizeof(*v), launch_guest_cmp_autostart);
 	is_str(v[0].name, "alpha", "autostart: order 1, then name: alpha");
 	is_str(v[1].name, "zeta", "then zeta");
 	is_str(v[4].name, "tiny", "default order 100 comes after; ties by name");
-	guests_free(v, n);
-	ok(guests_load_dir("/nonexistent-vmguest", &v, &n, &err) == 0 && n == 0, "no directory: no guests");
+	launch_guests_free(v, n);
+	ok(launch_guests_load_dir("/nonexistent-vmguest", &v, &n, &err) == 0 && n == 0, "no directory: no guests");
 }
 
 /* Shares and entropy: the argv, and the host-side checks at start. */
@@ -187,12 +187,12 @@ static void test_shares_entropy(void)
 			       "shares = data=%s,ro,security=mapped-xattr logs=/var/log/sh,security=none\n",
 			       share_dir);
 	char *path = write_conf("sh", text), *err = NULL, *line, *want, *esc;
-	struct guest g;
+	struct launch_guest g;
 	struct strv a = { 0 };
 	struct qemu_plan plan = { .qemu = "qemu", .accel = ACCEL_KVM, .console_stdio = true };
 	FILE *f;
 
-	ok(guest_load(path, &g, &err) == 0, "shares and entropy = no parse (%s)", err ? err : "");
+	ok(launch_guest_load(path, &g, &err) == 0, "shares and entropy = no parse (%s)", err ? err : "");
 	is_int(g.shares.n, 2, "two shares");
 	ok(!g.entropy, "entropy = no");
 	qemu_argv(&g, &plan, &a);
@@ -220,7 +220,7 @@ static void test_shares_entropy(void)
 	strv_free(&a);
 
 	/* The first share's directory is checked first. */
-	ok(guest_check_shares(&g, &err) < 0, "a missing share directory is refused");
+	ok(launch_guest_check_shares(&g, &err) < 0, "a missing share directory is refused");
 	want = xasprintf("%s: guest sh's share 'data': host directory '%s' does not exist; create it", path,
 			 share_dir);
 	ok(err && startswith(err, want), "its message names the configuration, guest and path: %s",
@@ -230,7 +230,7 @@ static void test_shares_entropy(void)
 	err = NULL;
 	f = fopen(share_dir, "w");
 	fclose(f);
-	ok(guest_check_shares(&g, &err) < 0 && err && strstr(err, "is a regular file, not a directory"),
+	ok(launch_guest_check_shares(&g, &err) < 0 && err && strstr(err, "is a regular file, not a directory"),
 	   "a file where the share directory should be is refused: %s", err ? err : "(none)");
 	free(err);
 	err = NULL;
@@ -238,23 +238,23 @@ static void test_shares_entropy(void)
 	mkdir(share_dir, 0755);
 	free(g.shares.v[1].path);
 	g.shares.v[1].path = xstrdup(dir);
-	ok(guest_check_shares(&g, &err) == 0, "existing directories pass (%s)", err ? err : "");
+	ok(launch_guest_check_shares(&g, &err) == 0, "existing directories pass (%s)", err ? err : "");
 	free(err);
 	err = NULL;
 	free(g.shares.v[1].path);
 	g.shares.v[1].path = xstrdup(missing);
-	ok(guest_check_shares(&g, &err) < 0 && err && strstr(err, "share 'logs'") && strstr(err, missing),
+	ok(launch_guest_check_shares(&g, &err) < 0 && err && strstr(err, "share 'logs'") && strstr(err, missing),
 	   "the second share is checked too: %s", err ? err : "(none)");
 	free(err);
 	rmdir(share_dir);
-	guest_free(&g);
+	launch_guest_free(&g);
 	unlink(path);
 	free(path);
 	free(text);
 
 	/* Entropy is on by default (older launch configurations say nothing). */
 	path = write_conf("rng", "name = rng\nkernel = /k\nnetwork = none\n");
-	ok(guest_load(path, &g, &err) == 0 && g.entropy && g.shares.n == 0, "entropy by default, no shares");
+	ok(launch_guest_load(path, &g, &err) == 0 && g.entropy && g.shares.n == 0, "entropy by default, no shares");
 	qemu_argv(&g, &plan, &a);
 	line = joined(&a);
 	ok(strstr(line, " -object rng-random,id=rng0,filename=/dev/urandom -device virtio-rng-pci,rng=rng0 ") != NULL,
@@ -262,7 +262,7 @@ static void test_shares_entropy(void)
 	ok(!strstr(line, "-fsdev"), "no shares: no -fsdev");
 	free(line);
 	strv_free(&a);
-	guest_free(&g);
+	launch_guest_free(&g);
 	unlink(path);
 	free(path);
 	free(file);

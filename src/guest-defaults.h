@@ -1,0 +1,20 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * What a guest gets for a key its declaration (guests/NAME.conf) or its
+ * launch configuration leaves out: one value for the stager, which writes
+ * every key it knows, and for the launcher, which reads configurations
+ * written by hand too. doc/declarations.md lists them for users.
+ */
+#ifndef VMB_GUEST_DEFAULTS_H
+#define VMB_GUEST_DEFAULTS_H
+
+#define GUEST_DEFAULT_MEMORY 256 /* MiB */
+#define GUEST_DEFAULT_VCPUS 1
+#define GUEST_DEFAULT_ORDER 100 /* autostart_order */
+#define GUEST_DEFAULT_MACHINE "q35"
+/* The image format of a root filesystem that names none (a guest's
+ * image_formats, a rootfs type's, `vmbundle stage` without --format);
+ * configure reads it from this line for rootfs types that name none. */
+#define IMAGE_DEFAULT_FORMAT "ext4"
+
+#endif
