@@ -230,4 +230,4 @@ vmb_ccache_remote_report = awk '/^Remote storage:/ { r = 1; next }; /^[^ ]/ { r 
   r && $$1 == "Hits:" { sub(/^ *Hits: */, ""); hits = $$0 }; \
   r && ($$1 == "Errors:" || $$1 == "Timeouts:") { failed += $$2 }; \
   END { print "  CCACHE  remote hits " (hits == "" ? "0" : hits); \
-    if (failed) print "  CCACHE  remote storage failed " failed " times ($(VMB_CCACHE_REMOTE) unreachable?): those compiles ran here and were cached locally only" }'
+    if (failed) print "  CCACHE  remote storage failed " failed " times (is one of $(VMB_CCACHE_REMOTE) unreachable?): ccache went on without it" }'
