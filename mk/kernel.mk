@@ -225,7 +225,7 @@ endif
 .PHONY: kernels
 
 # How many of those hits came from remote storage, and, once, whether the
-# remote storage failed (ccache then compiled, and cached locally only).
+# remote storage failed (ccache then goes on without that remote).
 vmb_ccache_remote_report = awk '/^Remote storage:/ { r = 1; next }; /^[^ ]/ { r = 0 }; \
   r && $$1 == "Hits:" { sub(/^ *Hits: */, ""); hits = $$0 }; \
   r && ($$1 == "Errors:" || $$1 == "Timeouts:") { failed += $$2 }; \
