@@ -60,6 +60,15 @@ export CCACHE_STATSLOG := $(abs_builddir)/$(VMB_KDIR)/ccache-stats.log
 ifneq ($(VMB_KWRAP),)
 export CCACHE_PREFIX := $(VMB_KWRAP)
 endif
+# Paths below the build tree enter ccache's keys relative to the compile's
+# directory (kbuild passes the source and build directories as absolute
+# paths), so two trees at different paths, or two machines, share entries.
+export CCACHE_BASEDIR := $(abs_builddir)
+# --with-ccache-remote: asked after the local cache, written on a miss. An
+# unreachable one costs each compile a failed connection, never the build.
+ifneq ($(VMB_CCACHE_REMOTE),)
+export CCACHE_REMOTE_STORAGE := $(VMB_CCACHE_REMOTE)
+endif
 endif
 ifneq ($(VMB_DISTCC_HOSTS),)
 export DISTCC_HOSTS := $(VMB_DISTCC_HOSTS)
@@ -210,6 +219,15 @@ ifneq ($(VMB_CCACHE),)
 # The hit rate of this build's compiles; the log then starts afresh.
 	@if [ -s $(CCACHE_STATSLOG) ]; then \
 	  $(VMB_CCACHE) --show-log-stats | sed -n 's/^  *Hits: */  CCACHE  hits /p' | head -n 1; \
+	  $(if $(VMB_CCACHE_REMOTE),$(VMB_CCACHE) --show-log-stats | $(vmb_ccache_remote_report);) \
 	  : > $(CCACHE_STATSLOG); fi
 endif
 .PHONY: kernels
+
+# How many of those hits came from remote storage, and, once, whether the
+# remote storage failed (ccache then goes on without that remote).
+vmb_ccache_remote_report = awk '/^Remote storage:/ { r = 1; next }; /^[^ ]/ { r = 0 }; \
+  r && $$1 == "Hits:" { sub(/^ *Hits: */, ""); hits = $$0 }; \
+  r && ($$1 == "Errors:" || $$1 == "Timeouts:") { failed += $$2 }; \
+  END { print "  CCACHE  remote hits " (hits == "" ? "0" : hits); \
+    if (failed) print "  CCACHE  remote storage failed " failed " times (is one of $(VMB_CCACHE_REMOTE) unreachable?): ccache went on without it" }'

@@ -142,3 +142,10 @@ mk_mbr_disk() {
     dd of="$1" bs=1 seek=446 conv=notrunc 2>/dev/null
   printf '\125\252' | dd of="$1" bs=1 seek=510 conv=notrunc 2>/dev/null
 }
+
+# free_port: a TCP port nothing listens on at 127.0.0.1 now (the kernel picks
+# it), for a daemon a test starts on loopback. Another process may take it
+# before the daemon does: callers check that their daemon came up.
+free_port() {
+  python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
+}
