@@ -192,6 +192,15 @@ int cmd_sysroot(int argc, char **argv)
 		usage(stderr);
 		goto out;
 	}
+	if (o.check) {
+		static const char mode[] = "--check (it only resolves)";
+
+		if (option_unused("sysroot", "out", o.out, mode) ||
+		    option_unused("sysroot", "cache", o.cache, mode) ||
+		    option_unused("sysroot", "resolved", o.resolved, mode) ||
+		    option_unused("sysroot", "offline", o.offline, mode))
+			goto out;
+	}
 	if (!valid_object_name(o.arch)) {
 		vmb_error("sysroot: '%s' is not a Debian architecture name (amd64, arm64)", o.arch);
 		goto out;

@@ -325,6 +325,17 @@ int cmd_scc(int argc, char **argv)
 			vmb_warn("scc: --find=%s: using %s; these match too: %s", a.find, bsp, others);
 		free(others);
 		if (!a.inputs.n && !a.guest) {
+			/* Alone, --find prints the file: no queue is resolved. */
+			static const char mode[] = "--find alone (it prints the board's description; "
+						   "give inputs to resolve them too)";
+
+			if (option_unused("scc", "queue", a.queue, mode) ||
+			    option_unused("scc", "merged", a.merged, mode) ||
+			    option_unused("scc", "patches", a.patches, mode) ||
+			    option_unused("scc", "meta", a.meta, mode) ||
+			    option_unused("scc", "explain", a.want_explain, mode) ||
+			    option_unused("scc", "redundant", a.redundant, mode))
+				goto out;
 			printf("%s\n", bsp);
 			rc = 0;
 			goto out;

@@ -32,6 +32,13 @@ void vmb_warn(const char *fmt, ...)
 	va_end(ap);
 }
 
+bool option_unused(const char *cmd, const char *name, bool given, const char *mode)
+{
+	if (given)
+		vmb_error("%s: option --%s has no effect with %s; leave it out", cmd, name, mode);
+	return given;
+}
+
 static void *check_alloc(void *p)
 {
 	if (p)

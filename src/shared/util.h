@@ -27,6 +27,11 @@ extern const char *vmb_progname;
 void vmb_error(const char *fmt, ...) _printf_format_(1, 2);
 void vmb_warn(const char *fmt, ...) _printf_format_(1, 2);
 
+/* An option that a mode of @cmd does not use, given anyway: when @given,
+ * say "CMD: option --NAME has no effect with MODE; leave it out" and
+ * return true (the caller exits 2: a usage error, never silently ignored). */
+bool option_unused(const char *cmd, const char *name, bool given, const char *mode);
+
 /* Allocation that cannot fail: on exhaustion the process ends with a message,
  * because no caller can do anything sensible without memory. */
 void *xmalloc(size_t n);
