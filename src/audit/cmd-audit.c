@@ -234,14 +234,13 @@ int cmd_audit(int argc, char **argv)
 		goto out;
 	rc = 2;
 	if (a.build_only) {
-		static const char mode[] = "--build-helper (it only builds the helper)";
+		const struct given_option unused[] = {
+			{ "queue", a.queue },	{ "config", a.config }, { "answers", a.answers },
+			{ "report", a.report }, { "label", a.label },	{ "strict", a.strict },
+		};
 
-		if (option_unused("audit", "queue", a.queue, mode) ||
-		    option_unused("audit", "config", a.config, mode) ||
-		    option_unused("audit", "answers", a.answers, mode) ||
-		    option_unused("audit", "report", a.report, mode) ||
-		    option_unused("audit", "label", a.label, mode) ||
-		    option_unused("audit", "strict", a.strict, mode))
+		if (options_unused("audit", "--build-helper (it only builds the helper)", unused,
+				   ARRAY_SIZE(unused)))
 			goto out;
 		if (!a.ksrc || !a.kobj) {
 			vmb_error("audit: --build-helper needs --ksrc and --kobj");

@@ -193,12 +193,11 @@ int cmd_sysroot(int argc, char **argv)
 		goto out;
 	}
 	if (o.check) {
-		static const char mode[] = "--check (it only resolves)";
+		const struct given_option unused[] = { { "out", o.out }, { "cache", o.cache },
+						       { "resolved", o.resolved },
+						       { "offline", o.offline } };
 
-		if (option_unused("sysroot", "out", o.out, mode) ||
-		    option_unused("sysroot", "cache", o.cache, mode) ||
-		    option_unused("sysroot", "resolved", o.resolved, mode) ||
-		    option_unused("sysroot", "offline", o.offline, mode))
+		if (options_unused("sysroot", "--check (it only resolves)", unused, ARRAY_SIZE(unused)))
 			goto out;
 	}
 	if (!valid_object_name(o.arch)) {

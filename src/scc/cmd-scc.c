@@ -326,15 +326,14 @@ int cmd_scc(int argc, char **argv)
 		free(others);
 		if (!a.inputs.n && !a.guest) {
 			/* Alone, --find prints the file: no queue is resolved. */
-			static const char mode[] = "--find alone (it prints the board's description; "
-						   "give inputs to resolve them too)";
+			const struct given_option unused[] = {
+				{ "queue", a.queue }, { "merged", a.merged },
+				{ "patches", a.patches }, { "meta", a.meta },
+				{ "explain", a.want_explain }, { "redundant", a.redundant },
+			};
 
-			if (option_unused("scc", "queue", a.queue, mode) ||
-			    option_unused("scc", "merged", a.merged, mode) ||
-			    option_unused("scc", "patches", a.patches, mode) ||
-			    option_unused("scc", "meta", a.meta, mode) ||
-			    option_unused("scc", "explain", a.want_explain, mode) ||
-			    option_unused("scc", "redundant", a.redundant, mode))
+			if (options_unused("scc", "--find alone (it prints the board's description; "
+					   "give inputs to resolve them too)", unused, ARRAY_SIZE(unused)))
 				goto out;
 			printf("%s\n", bsp);
 			rc = 0;

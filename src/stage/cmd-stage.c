@@ -293,9 +293,13 @@ int cmd_stage(int argc, char **argv)
 			vmb_error("stage: unknown image format '%s'", o.formats.v[i]);
 			goto out;
 		}
-	if (check_only && (option_unused("stage", "manifest", o.manifest, "--check (it writes nothing)") ||
-			   option_unused("stage", "depfile", o.depfile, "--check (it writes nothing)")))
-		goto out;
+	if (check_only) {
+		const struct given_option unused[] = { { "manifest", o.manifest },
+						       { "depfile", o.depfile } };
+
+		if (options_unused("stage", "--check (it writes nothing)", unused, ARRAY_SIZE(unused)))
+			goto out;
+	}
 	if (o.manifest && output_check(o.manifest, true, &err) < 0) {
 		vmb_error("stage: --manifest: %s", err);
 		free(err);
