@@ -234,6 +234,14 @@ int cmd_audit(int argc, char **argv)
 		goto out;
 	rc = 2;
 	if (a.build_only) {
+		const struct given_option unused[] = {
+			{ "queue", a.queue },	{ "config", a.config }, { "answers", a.answers },
+			{ "report", a.report }, { "label", a.label },	{ "strict", a.strict },
+		};
+
+		if (options_unused("audit", "--build-helper (it only builds the helper)", unused,
+				   ARRAY_SIZE(unused)))
+			goto out;
 		if (!a.ksrc || !a.kobj) {
 			vmb_error("audit: --build-helper needs --ksrc and --kobj");
 			goto out;

@@ -3,8 +3,10 @@
 #include "shared/textfile.h"
 #include "shared/vec.h"
 #include "shared/run.h"
+#include "shared/input.h"
 #include "shared/util.h"
 
+#include <errno.h>
 #include <stdlib.h>
 #include <unistd.h>
 
@@ -164,7 +166,10 @@ int kenv_build(const char *ksrc, const char *arch, const char *const *overrides,
 
 	memset(env, 0, sizeof(*env));
 	if (!abs_src) {
-		*err = xasprintf("kernel source '%s' does not exist", ksrc);
+		char *why = input_problem(ksrc, errno);
+
+		*err = xasprintf("kernel source %s", why);
+		free(why);
 		return -1;
 	}
 	set(env, "srctree", abs_src);

@@ -2,6 +2,7 @@
 /* Versioned deploy names and their stable links (see deploy.h). */
 #include "deploy/deploy.h"
 #include "shared/fsutil.h"
+#include "shared/input.h"
 #include "shared/util.h"
 
 #include <errno.h>
@@ -104,7 +105,10 @@ int deploy_link(const char *dir, const char *stable, const char *versioned, char
 		goto out;
 	}
 	if (access(vpath, F_OK) < 0) {
-		*err = xasprintf("cannot link '%s': '%s' does not exist", spath, vpath);
+		char *why = input_problem(vpath, errno);
+
+		*err = xasprintf("cannot link '%s': %s", spath, why);
+		free(why);
 		goto out;
 	}
 	rc = replace_with_link(dir, stable, versioned, err);

@@ -7,6 +7,7 @@
 #include "graph/graph.h"
 #include "shared/outfile.h"
 #include "shared/fsutil.h"
+#include "shared/output.h"
 #include "shared/util.h"
 
 #include <getopt.h>
@@ -62,7 +63,7 @@ int cmd_graph_build(int argc, char **argv)
 		vmb_error("graph-build: --build '%s' is not a build name (YYYYMMDDHHMMSS, see %s)", build, stats);
 		return 2;
 	}
-	if (output_replaceable(svg_path, &err) < 0) {
+	if (output_check(svg_path, true, &err) < 0) {
 		vmb_error("graph-build: %s", err);
 		free(err);
 		return 1;

@@ -4,6 +4,7 @@
 #include "graph/graph.h"
 #include "shared/outfile.h"
 #include "shared/fsutil.h"
+#include "shared/output.h"
 #include "shared/util.h"
 
 #include <getopt.h>
@@ -58,7 +59,7 @@ int cmd_graph_depends(int argc, char **argv)
 		goto done;
 	}
 	rc = 1;
-	if (output_replaceable(out, &err) < 0 || depends_dot(&o, &dot, &err) < 0 ||
+	if (output_check(out, true, &err) < 0 || depends_dot(&o, &dot, &err) < 0 ||
 	    outfile_write(out, dot, strlen(dot), &err) < 0)
 		vmb_error("graph-depends: %s", err);
 	else

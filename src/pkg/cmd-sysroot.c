@@ -192,6 +192,14 @@ int cmd_sysroot(int argc, char **argv)
 		usage(stderr);
 		goto out;
 	}
+	if (o.check) {
+		const struct given_option unused[] = { { "out", o.out }, { "cache", o.cache },
+						       { "resolved", o.resolved },
+						       { "offline", o.offline } };
+
+		if (options_unused("sysroot", "--check (it only resolves)", unused, ARRAY_SIZE(unused)))
+			goto out;
+	}
 	if (!valid_object_name(o.arch)) {
 		vmb_error("sysroot: '%s' is not a Debian architecture name (amd64, arm64)", o.arch);
 		goto out;

@@ -11,6 +11,7 @@
  */
 #include "rootfs/rootfs.h"
 #include "shared/fsutil.h"
+#include "shared/input.h"
 #include "shared/util.h"
 
 #include <dirent.h>
@@ -88,13 +89,14 @@ static char *find_program(const char *root, const struct rootfs_item *it, char *
 		char *real = it->value[0] == '/' ? realpath_in_root(root, it->value) : NULL;
 		char *full = real ? xasprintf("%s%s", root, real) : NULL;
 		bool there = full && access(full, F_OK) == 0;
+		int e = there ? 0 : errno;
 
 		free(full);
 		free(real);
 		if (there)
 			return xstrdup(it->value);
 		*err = rootfs_item_error(it, "program '%s' %s%s", it->value,
-					 it->value[0] == '/' ? "does not exist"
+					 it->value[0] == '/' ? input_reason(e)
 							     : "must be a name looked up in PATH or an absolute path",
 					 it->value[0] == '/' && *root ? " in the sysroot" : "");
 		return NULL;

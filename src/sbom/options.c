@@ -2,6 +2,7 @@
 /* The command line vmbundle sbom and vmbundle graph-size share (sbom.h). */
 #include "sbom/sbom.h"
 #include "shared/fsutil.h"
+#include "shared/output.h"
 #include "shared/util.h"
 
 #include <getopt.h>
@@ -205,7 +206,7 @@ int sbom_parse_args(int argc, char **argv, struct sbom_opts *o, struct sbom_extr
 		rc = sbom_opts_check(o, err);
 	for (size_t i = 0; rc == 0 && i < nextra; i++)
 		if (extra[i].value)
-			rc = output_replaceable(extra[i].value, err);
+			rc = output_check(extra[i].value, true, err);
 	free(opts);
 	return rc;
 }

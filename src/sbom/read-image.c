@@ -6,6 +6,7 @@
  * ext image in a temporary file (sparse), which is removed in every case.
  */
 #include "sbom/sbom.h"
+#include "shared/input.h"
 #include "shared/run.h"
 #include "shared/strbuf.h"
 #include "shared/tool.h"
@@ -158,9 +159,16 @@ int img_read(const char *path, const char *format, struct img_listing *l, char *
 	int rc;
 
 	*l = (struct img_listing){ 0 };
-	if (stat(path, &st) < 0 || !S_ISREG(st.st_mode)) {
-		*err = xasprintf("image '%s' %s; build it first (make)", path,
-				 errno == ENOENT ? "does not exist" : "is not a regular file");
+	if (stat(path, &st) < 0) {
+		char *why = input_problem(path, errno);
+
+		*err = errno == ENOENT ? xasprintf("image %s; build it first (make)", why)
+				       : xasprintf("image %s", why);
+		free(why);
+		return -1;
+	}
+	if (!S_ISREG(st.st_mode)) {
+		*err = xasprintf("image '%s' is not a regular file", path);
 		return -1;
 	}
 	if (startswith(format, "ext") && !endswith(format, ".gz")) {

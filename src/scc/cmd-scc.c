@@ -325,6 +325,16 @@ int cmd_scc(int argc, char **argv)
 			vmb_warn("scc: --find=%s: using %s; these match too: %s", a.find, bsp, others);
 		free(others);
 		if (!a.inputs.n && !a.guest) {
+			/* Alone, --find prints the file: no queue is resolved. */
+			const struct given_option unused[] = {
+				{ "queue", a.queue }, { "merged", a.merged },
+				{ "patches", a.patches }, { "meta", a.meta },
+				{ "explain", a.want_explain }, { "redundant", a.redundant },
+			};
+
+			if (options_unused("scc", "--find alone (it prints the board's description; "
+					   "give inputs to resolve them too)", unused, ARRAY_SIZE(unused)))
+				goto out;
 			printf("%s\n", bsp);
 			rc = 0;
 			goto out;

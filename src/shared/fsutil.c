@@ -211,17 +211,6 @@ const char *path_shown(const char *path)
 	return rel ? rel : path;
 }
 
-int output_replaceable(const char *path, char **err)
-{
-	struct stat st;
-
-	if (lstat(path, &st) < 0 || S_ISREG(st.st_mode))
-		return 0;
-	*err = xasprintf("'%s' exists and is not a regular file; it would be replaced: remove it or "
-			 "choose another name", path);
-	return -1;
-}
-
 /*
  * Resolve @path as if @root were "/": symlinks are followed inside the
  * root, an absolute target starts again at the root and ".." never climbs

@@ -42,11 +42,6 @@ const char *path_below(const char *path, const char *root);
  * Returns @path itself or a pointer into it. */
 const char *path_shown(const char *path);
 
-/* Whether @path may be written by rename: absent or a regular file. A
- * symlink, device, FIFO or directory there is not ours to replace. Returns
- * 0, or -1 with *err ("'PATH' exists and is not a regular file; ..."). */
-int output_replaceable(const char *path, char **err);
-
 /* @path resolved as if @root were "/" (symlinks followed inside it, never
  * above it); @root "" is the machine's own root. Malloc'd, or NULL with
  * errno set. */

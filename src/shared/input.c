@@ -58,6 +58,18 @@ char *input_problem(const char *path, int e)
 	return xasprintf("'%s' cannot be read: %s", path, strerror(e));
 }
 
+const char *input_reason(int e)
+{
+	switch (e) {
+	case ENOENT: return "does not exist";
+	case ELOOP: return "cannot be followed: a symlink loop on its way";
+	case ENOTDIR: return "cannot be followed: a component of it is not a directory";
+	case EACCES: return "cannot be looked at (check the permissions of its directories)";
+	case ENAMETOOLONG: return "cannot be followed: the path or a name in it is too long";
+	default: return strerror(e);
+	}
+}
+
 static char *not_regular(const char *path, mode_t mode)
 {
 	char *msg = xasprintf("'%s' is %s, not a regular file", path, file_kind(mode));

@@ -24,6 +24,11 @@ const char *file_kind(mode_t mode);
  * denied", ... Malloc'd. */
 char *input_problem(const char *path, int e);
 
+/* The same words for a path that is not the machine's own (inside a
+ * sysroot or image), without looking at it: "does not exist", "cannot be
+ * followed: a symlink loop on its way", ... Static text. */
+const char *input_reason(int e);
+
 /* Open @path, a regular file (symlinks to one are followed), for reading.
  * Returns a descriptor (O_RDONLY, O_CLOEXEC, blocking reads) with *st its
  * fstat, or -1 with *err (malloc'd): input_problem()'s words, or "'PATH' is

@@ -92,6 +92,16 @@ int output_resolve(const char *path, bool stream, struct output_target *t, char 
 	return -1;
 }
 
+int output_check(const char *path, bool stream, char **err)
+{
+	struct output_target t;
+
+	if (output_resolve(path, stream, &t, err) < 0)
+		return -1;
+	free(t.path);
+	return 0;
+}
+
 char *output_tmp(const char *path, const char *what, char **err)
 {
 	const char *slash = strrchr(path, '/');

@@ -32,6 +32,11 @@ struct output_target {
  * one; choose another name"). */
 int output_resolve(const char *path, bool stream, struct output_target *t, char **err) _must_check_;
 
+/* output_resolve's verdict alone, for a command that checks its outputs
+ * before its work so that a refused one fails first. Returns 0, or -1 with
+ * *err. */
+int output_check(const char *path, bool stream, char **err) _must_check_;
+
 /* A new, empty "<dir>/.<base>.<what>-PID-XXXXXX" beside @path (its resolved
  * target), mode 0600 until published. Returns the malloc'd name, or NULL
  * with *err. */

@@ -32,6 +32,17 @@ void vmb_warn(const char *fmt, ...)
 	va_end(ap);
 }
 
+bool options_unused(const char *cmd, const char *mode, const struct given_option *opts, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (opts[i].given) {
+			vmb_error("%s: option --%s has no effect with %s; leave it out", cmd,
+				  opts[i].name, mode);
+			return true;
+		}
+	return false;
+}
+
 static void *check_alloc(void *p)
 {
 	if (p)

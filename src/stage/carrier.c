@@ -312,9 +312,20 @@ int stage_write(struct stage_plan *p, char **err)
 	}
 	tree_free(&t);
 	if (r == 0 && o->manifest) {
-		char *src = xasprintf("%s/etc_vmbundle_manifest.json", o->work);
+		char *src = xasprintf("%s/etc_vmbundle_manifest.json", o->work), *text = NULL;
+		size_t len = 0;
 
-		r = copy_file_atomic(src, o->manifest, err);
+		/* The output rules (shared/output.h): through a symlink to its
+		 * target, in place on a FIFO or character device. */
+		r = read_file(src, &text, &len);
+		if (r < 0) {
+			*err = xasprintf("cannot read the manifest written to '%s': %s", src,
+					 strerror(-r));
+			r = -1;
+		} else {
+			r = output_write_buffer(o->manifest, text, len, err);
+		}
+		free(text);
 		free(src);
 	}
 	free(manifest);

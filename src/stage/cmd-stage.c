@@ -6,6 +6,7 @@
 #include "stage/stage.h"
 #include "shared/input.h"
 #include "shared/fsutil.h"
+#include "shared/output.h"
 #include "shared/util.h"
 
 #include <dirent.h>
@@ -141,8 +142,7 @@ static int add_xl_dir(struct stage_opts *o, const char *dir, char **err)
 static void write_depfile(const struct stage_opts *o, const struct guest_set *set,
 			  const char *target)
 {
-	char *text = xasprintf("%s:", target), *tmp = xasprintf("%s.tmp", o->depfile);
-	FILE *f;
+	char *text = xasprintf("%s:", target), *err = NULL;
 
 	for (size_t i = 0; i < set->n; i++)
 		for (size_t j = 0; j < set->v[i]->nchain; j++)
@@ -150,18 +150,10 @@ static void write_depfile(const struct stage_opts *o, const struct guest_set *se
 	for (size_t i = 0; i < o->xl_files.n; i++)
 		strappendf(&text, " %s", o->xl_files.v[i]);
 	strappendf(&text, "\n");
-	f = fopen(tmp, "we");
-	if (!f || fputs(text, f) < 0 || fclose(f) != 0 || rename(tmp, o->depfile) < 0)
-		vmb_warn("stage: cannot write '%s': %s", o->depfile, strerror(errno));
+	if (output_write_buffer(o->depfile, text, strlen(text), &err) < 0)
+		vmb_warn("stage: %s", err);
+	free(err);
 	free(text);
-	free(tmp);
-}
-
-static bool is_regular_or_absent(const char *path)
-{
-	struct stat st;
-
-	return lstat(path, &st) < 0 || S_ISREG(st.st_mode);
 }
 
 int cmd_stage(int argc, char **argv)
@@ -302,9 +294,16 @@ int cmd_stage(int argc, char **argv)
 			vmb_error("stage: unknown image format '%s'", o.formats.v[i]);
 			goto out;
 		}
-	if (o.manifest && !is_regular_or_absent(o.manifest)) {
-		vmb_error("stage: --manifest '%s' exists and is not a regular file; choose a file",
-			  o.manifest);
+	if (check_only) {
+		const struct given_option unused[] = { { "manifest", o.manifest },
+						       { "depfile", o.depfile } };
+
+		if (options_unused("stage", "--check (it writes nothing)", unused, ARRAY_SIZE(unused)))
+			goto out;
+	}
+	if (o.manifest && output_check(o.manifest, true, &err) < 0) {
+		vmb_error("stage: --manifest: %s", err);
+		free(err);
 		goto out;
 	}
 	if (xl.n && o.hv != HV_XEN) {

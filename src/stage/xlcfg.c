@@ -114,8 +114,8 @@ static char *stage_path(struct xl_job *j, const char *key, const char *role, con
 		cand = xasprintf("%s/%s", j->o->deploy, v);
 	}
 	if (!realpath(cand, real)) {
-		*err = xasprintf("%s: %s '%s' does not exist (looked for %s); a guest whose files "
-				 "are missing cannot be bundled", j->file, key, v, cand);
+		*err = xasprintf("%s: %s '%s' %s (looked for %s); a guest whose files are missing "
+				 "cannot be bundled", j->file, key, v, input_reason(errno), cand);
 		free(cand);
 		return NULL;
 	}
