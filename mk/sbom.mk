@@ -17,6 +17,8 @@ vmb_sformats = $(if $(filter host,$(1)),$(VMB_HOST_IMAGE_FORMATS),$(call vmb_rfo
 vmb_scarries = $(if $(filter host,$(1)),$(VMB_HOST_CARRIES),$(VMB_GUEST_$(1)_CARRIES))
 vmb_sbom_file = $(VMB_DEPLOY)/$(1)-$(VMB_BOARD).rootfs.spdx.json
 # A carried guest's kernel: a kernel built here (own, host), or a prebuilt file.
+# Guests may share one (two on kernel = host): each is named once ($(sort)),
+# as the SBOM has one element per kernel.
 vmb_sgkernel = $(if $(filter own,$(or $(VMB_GUEST_$(1)_KERNEL),own)),--kernel=$(1),$(if \
 	$(filter host,$(VMB_GUEST_$(1)_KERNEL)),--kernel=host,--prebuilt=$(VMB_GUEST_$(1)_KERNEL)))
 
@@ -28,7 +30,8 @@ vmb_sbom_args = --name=$(1) --board=$(VMB_BOARD) --deploy=$(VMB_DEPLOY) --arch=$
 	--kernel-dir=$(VMB_KDIR) --kernel-image=$(VMB_KERNEL_IMAGE) --kernel-source=$(VMB_KERNEL_SOURCE) \
 	$(if $(call vmb_rkernel,$(1)),--own-kernel=$(call vmb_rkernel,$(1))) \
 	$(foreach g,$(call vmb_scarries,$(1)),--guest=$(g):$(subst $(vmb_space),$(vmb_comma),$(strip \
-		$(call vmb_rformats,$(g)))) $(call vmb_sgkernel,$(g))) \
+		$(call vmb_rformats,$(g))))) \
+	$(sort $(foreach g,$(call vmb_scarries,$(1)),$(call vmb_sgkernel,$(g)))) \
 	$(if $(filter host,$(1)),$(foreach p,$(VMB_EXTERNAL_GUEST_KERNEL) $(VMB_EXTERNAL_GUEST_IMG) \
 		$(vmb_bundled_files),--prebuilt=$(p))) \
 	$(foreach f,$(VMB_ROOTFS_ADD_$(1)),--product=$(word 2,$(subst :, ,$(f)))) \

@@ -69,6 +69,7 @@ static const struct conf_key guest_keys[] = {
 	{ "pci", CONF_LIST },             /* PCI functions passed through with vfio */
 	{ "usb", CONF_LIST },             /* USB devices passed through, VENDOR:PRODUCT */
 	{ "network", CONF_STRING },       /* user, bridge, none */
+	{ "xen_type", CONF_STRING },      /* pvh (default) or pv: the xl type on a Xen host */
 	{ "cmdline", CONF_STRING },
 	{ "hostname", CONF_STRING },
 	{ "features", CONF_LIST },

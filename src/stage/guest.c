@@ -279,6 +279,15 @@ static int apply(struct guest *g, const struct conf *c, char **err)
 			else
 				return fail(err, c->path, e->line, "network '%s' is none of user, "
 					    "bridge, none", v);
+		} else if (streq(k, "xen_type")) {
+			if (streq(v, "pvh"))
+				g->xen_type = GUEST_XEN_PVH;
+			else if (streq(v, "pv"))
+				g->xen_type = GUEST_XEN_PV;
+			else
+				return fail(err, c->path, e->line, "xen_type '%s' is neither pvh nor pv "
+					    "(xl's guest types this Xen host runs; HVM needs a device "
+					    "model dom0 does not carry)", v);
 		} else if (streq(k, "cmdline")) {
 			const char *why = cmdline_problem(v);
 

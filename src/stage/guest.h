@@ -25,6 +25,10 @@ enum guest_kernel {
 
 enum guest_network { GUEST_NET_USER, GUEST_NET_BRIDGE, GUEST_NET_NONE };
 
+/* How Xen runs the guest (xl's type): PVH (the default: one kernel entry,
+ * hardware paging) or PV (no virtualisation extensions needed). */
+enum guest_xen_type { GUEST_XEN_PVH, GUEST_XEN_PV };
+
 struct guest {
 	char *name;
 	char *conf;           /* the declaration read, NULL when the guest has none */
@@ -43,6 +47,7 @@ struct guest {
 	struct namelist pci;  /* PCI functions to pass through: "0000:03:00.0" */
 	struct namelist usb;  /* USB devices to pass through: "046d:c52b" */
 	enum guest_network network;
+	enum guest_xen_type xen_type; /* Xen hosts only; KVM ignores it */
 	char *cmdline;        /* NULL: the default for the staged image's format */
 	char *hostname;
 	struct namelist features;

@@ -128,11 +128,12 @@ char *launch_xl_text(const struct stage_opts *o, const struct staged_guest *sg)
 
 	strappendf(&text, "# Written by vmbundle stage for guest %s.\n", g->name);
 	strappendf(&text, "name = \"%s\"\n", g->name);
-	strappendf(&text, "type = \"pvh\"\n");
+	strappendf(&text, "type = \"%s\"\n", g->xen_type == GUEST_XEN_PV ? "pv" : "pvh");
 	/* Xen intercepts RDTSCP in a PVH guest by default, and QEMU's TCG SVM
 	 * reports it as RDTSC without NRIP-save, so the guest dies at its first
 	 * RDTSCP under emulation; "native" lets the guest read the TSC itself,
-	 * which is also the fastest mode on real hardware. */
+	 * which is also the fastest mode on real hardware. A PV guest gets it
+	 * too: emulating its TSC reads traps every read into Xen. */
 	strappendf(&text, "tsc_mode = \"native\"\n");
 	strappendf(&text, "kernel = \"%s\"\n", file_of(sg, "kernel")->target);
 	if (initrd)

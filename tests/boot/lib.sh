@@ -99,6 +99,14 @@ shell_ok='vmb-shell-42'
 # The version must end there: 6.1.192 is not 6.1.192-kvm-guest1.
 ready_re() { printf 'vmbundle-ready hostname=%s kernel=%s([^-.+0-9a-z]|$)' "$1" "$(printf '%s' "$2" | sed 's/[.+]/\\&/g')"; }
 
+# milestone STAMPS ERE [AFTER]: in a console log stamped by vmb-expect
+# --stamps, the time of the first line matching ERE at or after second
+# AFTER, or "-" (bench/boot, bench/xen).
+milestone() {
+  awk -v re="$2" -v after="${3:-0}" '$1 + 0 >= after + 0 { l = $0; sub(/^ *[0-9.]+ /, "", l); if (l ~ re) { print $1 + 0; found = 1; exit } }
+    END { if (!found) print "-" }' "$1"
+}
+
 # Collect results of background boots: wait_boots runs `wait` on each pid
 # in $boot_pids and records LABEL:RC in $scratch/results.
 boot_bg() {
@@ -170,4 +178,40 @@ build_tree() {
     fail "$bt_name: make failed (see $scratch/$bt_name-make.log)"
     tail -n 20 "$scratch/$bt_name-make.log" | sed 's/^/#   /'
     return 1; }
+}
+
+# SSH into a host through runqemu's forwarded port (ssh.test, xen.test).
+# ssh_prepare [PORT]: skips the whole test (before anything is built)
+# without Debian's dropbear client or when the port (VMB_TEST_SSH_PORT, else
+# PORT, else 2222; tests that may run at once take different ones) is taken;
+# makes a key in $scratch/key and sets $ssh_port, $ssh_key (the public key's
+# base64 part) and $ssh_key_cmd, the line to type into the host's console
+# that authorises the key and prints vmb-key-2.
+ssh_prepare() {
+  command -v dbclient >/dev/null && command -v dropbearkey >/dev/null ||
+    skip_all "dbclient/dropbearkey not installed (Debian: dropbear-bin; build-aux/install-deps)"
+  ssh_port=${VMB_TEST_SSH_PORT:-${1:-2222}}
+  if command -v ss >/dev/null && ss -Hltn "sport = :$ssh_port" | grep -q .; then
+    skip_all "port $ssh_port of 127.0.0.1 is in use (set VMB_TEST_SSH_PORT)"
+  fi
+  rm -f "$scratch/key"
+  dropbearkey -t ed25519 -f "$scratch/key" >/dev/null 2>&1
+  ssh_key=$(dropbearkey -y -f "$scratch/key" | sed -n 's/^ssh-ed25519 \([^ ]*\).*/\1/p')
+  ssh_key_cmd="mkdir -p /root/.ssh && echo 'ssh-ed25519 $ssh_key' >/root/.ssh/authorized_keys && chmod 700 /root/.ssh && echo vmb-key-\$((1+1))"
+}
+
+# ssh_run LABEL COMMAND: once the background boot LABEL's console shows
+# vmb-key-2 (at most 300 s), run COMMAND as root on 127.0.0.1:$ssh_port
+# (120 s at most; both times VMB_TIMEOUT_MULT); its output in $scratch/ssh.out and ssh.err. Returns its
+# status; on failure the boot is stopped, so nothing waits for its end.
+ssh_run() {
+  sr_n=0 sr_mult=${VMB_TIMEOUT_MULT:-1}
+  until grep -q vmb-key-2 "$scratch/$1.log" 2>/dev/null || [ $sr_n -ge $((300 * sr_mult)) ]; do
+    sleep 1; sr_n=$((sr_n + 1))
+  done
+  sr_rc=0
+  HOME=$scratch timeout $((120 * sr_mult)) dbclient -yy -i "$scratch/key" -p "$ssh_port" root@127.0.0.1 "$2" \
+    >"$scratch/ssh.out" 2>"$scratch/ssh.err" || sr_rc=$?
+  [ "$sr_rc" -eq 0 ] || { stop_boot "$1"; sed 's/^/#   /' "$scratch/ssh.err"; }
+  return "$sr_rc"
 }

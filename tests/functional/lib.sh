@@ -24,8 +24,9 @@ check() {
 : "${top_srcdir:?run through make check}" "${top_builddir:?run through make check}"
 : "${VMBUNDLE:=$top_builddir/vmbundle}"
 
-# A scratch directory per test script, kept after a failure for inspection.
-scratch="$top_builddir/tests/functional/$(basename "$0" .test).tmp"
+# A scratch directory per test script, kept after a failure for inspection
+# (VMB_SCRATCH: another, for a script named like a test, as bench/xen is).
+scratch=${VMB_SCRATCH:-"$top_builddir/tests/functional/$(basename "$0" .test).tmp"}
 rm -rf "$scratch"
 mkdir -p "$scratch"
 
