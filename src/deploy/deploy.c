@@ -68,6 +68,32 @@ static int replace_with_link(const char *dir, const char *name, const char *targ
 	return rc;
 }
 
+/*
+ * A producer that writes the stable name (the stager) writes through our
+ * link when one is there (the output rules, shared/output.h): the link's
+ * target, the previous epoch's versioned file, now holds the new content.
+ * It is renamed to the new versioned name, so no file is named for an
+ * epoch whose content it does not hold.
+ */
+static int rename_link_target(const char *dir, const char *spath, const char *vpath, char **err)
+{
+	char target[PATH_MAX], *tpath;
+	ssize_t n = readlink(spath, target, sizeof(target) - 1);
+	struct stat st;
+	int rc = 0;
+
+	if (n <= 0)
+		return 0;
+	target[n] = '\0';
+	tpath = xasprintf("%s/%s", dir, target);
+	if (lstat(tpath, &st) == 0 && S_ISREG(st.st_mode) && rename(tpath, vpath) < 0) {
+		*err = xasprintf("cannot move '%s' to '%s': %s", tpath, vpath, strerror(errno));
+		rc = -1;
+	}
+	free(tpath);
+	return rc;
+}
+
 int deploy_link(const char *dir, const char *stable, const char *versioned, char **err)
 {
 	char *spath = xasprintf("%s/%s", dir, stable), *vpath = xasprintf("%s/%s", dir, versioned);
@@ -102,6 +128,8 @@ int deploy_link(const char *dir, const char *stable, const char *versioned, char
 				 "move it out of the deploy directory",
 				 spath, S_ISLNK(st.st_mode) ? "someone else's symlink" :
 				 S_ISDIR(st.st_mode) ? "a directory" : "a special file");
+		goto out;
+	} else if (access(vpath, F_OK) < 0 && errno == ENOENT && rename_link_target(dir, spath, vpath, err) < 0) {
 		goto out;
 	}
 	if (access(vpath, F_OK) < 0) {
