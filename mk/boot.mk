@@ -19,8 +19,8 @@ VMB_RUNQEMU_HOST_MEM ?= 1024
 # What runqemu needs to know about this build, beside the images it boots
 # (rewritten when this fragment changes what it records, too).
 $(VMB_RUNQEMU_CONF): config.mk $(top_srcdir)/mk/boot.mk
-	@mkdir -p $(@D)
-	@{ echo '# Written by make (mk/boot.mk) for runqemu: what this build made.'; \
+	$(AM_V_at)mkdir -p $(@D)
+	$(AM_V_at){ echo '# Written by make (mk/boot.mk) for runqemu: what this build made.'; \
 	  echo 'RUNQEMU_BOARD=$(VMB_BOARD)'; \
 	  echo 'RUNQEMU_MACHINE=$(VMB_QEMU_MACHINE)'; \
 	  echo 'RUNQEMU_HOST_MACHINE=$(or $(VMB_QEMU_HOST_MACHINE),$(VMB_QEMU_MACHINE))'; \
@@ -37,8 +37,8 @@ $(VMB_RUNQEMU_CONF): config.mk $(top_srcdir)/mk/boot.mk
 vmb_runqemu_tool = $(subst $(vmb_space),,$(foreach d,$(subst /, ,$(VMB_DEPLOY)),../))vmbundle$(EXEEXT)
 
 $(VMB_RUNQEMU): $(top_srcdir)/mk/runqemu.sh $(VMB_RUNQEMU_CONF)
-	@mkdir -p $(@D)
-	@cp $< $@.tmp && chmod 755 $@.tmp && mv $@.tmp $@
+	$(AM_V_at)mkdir -p $(@D)
+	$(AM_V_at)cp $< $@.tmp && chmod 755 $@.tmp && mv $@.tmp $@
 	@echo "  RUNQEMU $@"
 
 runqemu: $(VMB_RUNQEMU) $(VMB_TOOL_DEP)
@@ -56,7 +56,7 @@ all-local: $(if $(filter yes,$(VMB_BUNDLE)),$(VMB_RUNQEMU))
 VMB_PROBE_KERNEL = $(firstword $(wildcard $(foreach k,$(VMB_BOOT_TARGETS),$(VMB_DEPLOY)/$(VMB_KERNEL_IMAGE)-$(k))))
 check-kvm: $(VMB_TOOL_DEP)
 	@echo "KVM on this machine:"
-	@$(VMB_TOOL) kvm-probe $(if $(VMB_PROBE_KERNEL),--kernel=$(VMB_PROBE_KERNEL)) --timeout=5 \
+	$(AM_V_at)$(VMB_TOOL) kvm-probe $(if $(VMB_PROBE_KERNEL),--kernel=$(VMB_PROBE_KERNEL)) --timeout=5 \
 	  --qemu=$(VMB_QEMU_SYSTEM) --machine=$(VMB_QEMU_MACHINE) --console=$(VMB_CONSOLE) | sed 's/^/  /'
 	@echo "  CPU: $$(sed -n 's/^vendor_id[^:]*: //p' /proc/cpuinfo | head -n 1)," \
 	  "virtualisation flag: $$(grep -m1 -ow 'svm\|vmx' /proc/cpuinfo || echo none)" \

@@ -14,14 +14,14 @@ VMB_GRAPHS = $(VMB_DEPLOY)/graphs
 
 # Drawing a build never builds anything: it shows the last one (or BUILD).
 graph-build: $(VMB_TOOL_DEP)
-	@mkdir -p $(VMB_GRAPHS)
-	@$(VMB_TOOL) graph-build --stats=$(VMB_BUILDSTATS_ROOT) $(if $(BUILD),--build=$(BUILD)) \
+	$(AM_V_at)mkdir -p $(VMB_GRAPHS)
+	$(AM_V_at)$(VMB_TOOL) graph-build --stats=$(VMB_BUILDSTATS_ROOT) $(if $(BUILD),--build=$(BUILD)) \
 		--svg=$(VMB_GRAPHS)/graph-build.svg
 
 # The host image as built: the same reading as its SBOM.
 graph-size: $(call vmb_sbom_file,host) $(VMB_TOOL_DEP)
-	@mkdir -p $(VMB_GRAPHS)
-	@$(VMB_TOOL) graph-size $(call vmb_sbom_args,host) \
+	$(AM_V_at)mkdir -p $(VMB_GRAPHS)
+	$(AM_V_at)$(VMB_TOOL) graph-size $(call vmb_sbom_args,host) \
 		--svg=$(VMB_GRAPHS)/graph-size.svg --csv=$(VMB_GRAPHS)/graph-size.csv
 
 # What configure resolved, and each kernel's description files (its plan).
@@ -38,10 +38,10 @@ VMB_DEPENDS_ARGS = --kernel-dir=$(VMB_KDIR) --image=host:$(VMB_ROOTFS):host \
 	'--layer=the kernel source:$(VMB_KSRC)'
 
 graph-depends: $(vmb_kplans) $(VMB_TOOL_DEP)
-	@mkdir -p $(VMB_GRAPHS)
-	@$(VMB_TOOL) graph-depends $(VMB_DEPENDS_ARGS) --dot=$(VMB_GRAPHS)/graph-depends.dot
-	@command -v dot >/dev/null || { echo "vmbundle: graph-depends: graphviz's dot is missing; install it (Debian: graphviz, build-aux/install-deps does)" >&2; exit 1; }
-	@dot -Tsvg $(VMB_GRAPHS)/graph-depends.dot -o $(VMB_GRAPHS)/graph-depends.svg.tmp && \
+	$(AM_V_at)mkdir -p $(VMB_GRAPHS)
+	$(AM_V_at)$(VMB_TOOL) graph-depends $(VMB_DEPENDS_ARGS) --dot=$(VMB_GRAPHS)/graph-depends.dot
+	$(AM_V_at)command -v dot >/dev/null || { echo "vmbundle: graph-depends: graphviz's dot is missing; install it (Debian: graphviz, build-aux/install-deps does)" >&2; exit 1; }
+	$(AM_V_at)dot -Tsvg $(VMB_GRAPHS)/graph-depends.dot -o $(VMB_GRAPHS)/graph-depends.svg.tmp && \
 		mv $(VMB_GRAPHS)/graph-depends.svg.tmp $(VMB_GRAPHS)/graph-depends.svg
 	@echo "dependencies: $(VMB_GRAPHS)/graph-depends.svg (graphviz source: graph-depends.dot)"
 

@@ -88,10 +88,10 @@ VMB_KSRC_STAMP := $(VMB_KSRCDIR)/.extracted
 # Re-extracted only when the tarball changes; into a temporary directory
 # first, so an interrupted extraction is never taken for a tree.
 $(VMB_KSRC_STAMP): $(VMB_KERNEL_SOURCE) | $(VMB_TOOL_DEP)
-	@rm -rf $(VMB_KSRCDIR)/linux.tmp $(VMB_KSRCDIR)/linux $@ $(VMB_KSRCDIR)/extract.log && mkdir -p $(VMB_KSRCDIR)/linux.tmp
-	@$(call vmb_step,EXTRACT,$(notdir $<),$(VMB_KSRCDIR)/extract.log,--progress=lines) \
+	$(AM_V_at)rm -rf $(VMB_KSRCDIR)/linux.tmp $(VMB_KSRCDIR)/linux $@ $(VMB_KSRCDIR)/extract.log && mkdir -p $(VMB_KSRCDIR)/linux.tmp
+	$(AM_V_at)$(call vmb_step,EXTRACT,$(notdir $<),$(VMB_KSRCDIR)/extract.log,--progress=lines) \
 		tar -xvf $< -C $(VMB_KSRCDIR)/linux.tmp --strip-components=1
-	@mv $(VMB_KSRCDIR)/linux.tmp $(VMB_KSRCDIR)/linux && touch $@
+	$(AM_V_at)mv $(VMB_KSRCDIR)/linux.tmp $(VMB_KSRCDIR)/linux && touch $@
 else
 VMB_KSRC := $(VMB_KERNEL_SOURCE)
 VMB_KSRC_STAMP := $(VMB_KERNEL_SOURCE)/Makefile
@@ -113,7 +113,7 @@ $(foreach g,$(VMB_GUESTS),$(eval VMB_KINPUTS_$(g) = $(VMB_GUEST_$(g)_SCC) $(VMB_
 # key.mk also lists the description files it was made from as its own
 # prerequisites, so editing one guest's .cfg re-plans only that guest.
 $(VMB_KDIR)/%/key.mk: config.mk $(VMB_TOOL_DEP) | $(VMB_KSRC_STAMP)
-	@$(VMB_TOOL) kernel-plan --name=$* $(VMB_KPLAN_ARGS) -D KMACHINE=$(if $(filter host,$*),$(VMB_KMACHINE),$*) $(VMB_KINPUTS_$*)
+	$(AM_V_at)$(VMB_TOOL) kernel-plan --name=$* $(VMB_KPLAN_ARGS) -D KMACHINE=$(if $(filter host,$*),$(VMB_KMACHINE),$*) $(VMB_KINPUTS_$*)
 
 vmb_kplans := $(foreach k,$(VMB_KERNELS),$(VMB_KDIR)/$(k)/key.mk)
 # A tree configured with --disable-bundle builds no kernel, whatever the goal:
@@ -138,7 +138,7 @@ ifneq ($$(VMB_KPATCHSET_$(1)),)
 VMB_KSRC_$(1) := $(abs_builddir)/$(VMB_KSRCDIR)/patched-$$(VMB_KPATCHSET_$(1))
 VMB_KSRC_STAMP_$(1) := $(VMB_KSRCDIR)/patched-$$(VMB_KPATCHSET_$(1))/.patched
 $(VMB_KSRCDIR)/patched-$$(VMB_KPATCHSET_$(1))/.patched: $(VMB_KSRC_STAMP) $$(VMB_KPATCHES_$(1))
-	@$(call vmb_record,PATCH,$$(VMB_KPATCHSET_$(1))) $(VMB_TOOL) patch-tree --from=$(VMB_KSRC) --to=$$(VMB_KSRC_$(1)) $$(VMB_KPATCHES_$(1))
+	$(AM_V_at)$(call vmb_record,PATCH,$$(VMB_KPATCHSET_$(1))) $(VMB_TOOL) patch-tree --from=$(VMB_KSRC) --to=$$(VMB_KSRC_$(1)) $$(VMB_KPATCHES_$(1))
 else
 VMB_KSRC_$(1) := $(VMB_KSRC)
 VMB_KSRC_STAMP_$(1) := $(VMB_KSRC_STAMP)
@@ -153,13 +153,13 @@ $(VMB_KDIR)/obj/$(1)/.config.vmb-generated: $(VMB_KDIR)/obj/$(1)/merged.cfg $$(V
 $(VMB_KDIR)/obj/$(1)/.config: $(VMB_KDIR)/obj/$(1)/.config.vmb-generated ;
 
 $(VMB_KDIR)/obj/$(1)/kaudit.txt: $(VMB_KDIR)/obj/$(1)/.config.vmb-generated $(VMB_KDIR)/obj/$(1)/.config
-	@$$(call vmb_record,KAUDIT,$$(call vmb_knames,$(1))) $(VMB_TOOL) audit --label=$$(call vmb_knames,$(1)) --queue=$(VMB_KDIR)/obj/$(1)/queue \
+	$(AM_V_at)$$(call vmb_record,KAUDIT,$$(call vmb_knames,$(1))) $(VMB_TOOL) audit --label=$$(call vmb_knames,$(1)) --queue=$(VMB_KDIR)/obj/$(1)/queue \
 		--ksrc=$$(VMB_KSRC_$(1)) --kobj=$$(call vmb_kobj,$(1)) --arch=$(VMB_ARCH) \
 		$(vmb_kcc_opt) --mode=$(VMB_KAUDIT_MODE) --report=$$@
 
 $(VMB_KDIR)/obj/$(1)/.vmb-built: $(VMB_KDIR)/obj/$(1)/.config.vmb-generated $(VMB_KDIR)/obj/$(1)/.config \
 		$(VMB_KDIR)/obj/$(1)/kaudit.txt
-	@rm -f $$@
+	$(AM_V_at)rm -f $$@
 	+@$$(call vmb_step,$(VMB_KERNEL_IMAGE_LABEL),$$(call vmb_knames,$(1)),$(VMB_KDIR)/obj/$(1)/build.log,$$(call vmb_kprogress,$(1))) \
 		$(MAKE) $(vmb_kjobs) -C $$(VMB_KSRC_$(1)) O=$$(call vmb_kobj,$(1)) ARCH=$(VMB_ARCH) $(vmb_kcc_var) $(VMB_KERNEL_IMAGE) \
 		$$(if $$(shell grep -s '^CONFIG_MODULES=y' $(VMB_KDIR)/obj/$(1)/.config),modules)
@@ -168,13 +168,13 @@ $(VMB_KDIR)/obj/$(1)/.vmb-built: $(VMB_KDIR)/obj/$(1)/.config.vmb-generated $(VM
 	  $$(call vmb_step,MODINST,$$(call vmb_knames,$(1)),$(VMB_KDIR)/obj/$(1)/build.log) \
 	    $(MAKE) $(vmb_kjobs) -C $$(VMB_KSRC_$(1)) O=$$(call vmb_kobj,$(1)) ARCH=$(VMB_ARCH) $(vmb_kcc_var) \
 	    INSTALL_MOD_PATH=$$(call vmb_kobj,$(1))/modules-staging DEPMOD=true modules_install; fi
-	@touch $$@
+	$(AM_V_at)touch $$@
 
 # A stored kernel is not built again, unless this tree has a live build of
 # it (whose .config menuconfig may have changed since).
 ifneq ($$(or $$(wildcard $(VMB_KDIR)/obj/$(1)/.config),$$(if $$(wildcard $(VMB_KSTORE)/$(1)/config),,missing)),)
 $(VMB_KSTORE)/$(1)/config: $(VMB_KDIR)/obj/$(1)/.vmb-built
-	@$(VMB_TOOL) kernel-store --obj=$(VMB_KDIR)/obj/$(1) --image=$(VMB_KERNEL_IMAGE_PATH) --entry=$(VMB_KSTORE)/$(1)
+	$(AM_V_at)$(VMB_TOOL) kernel-store --obj=$(VMB_KDIR)/obj/$(1) --image=$(VMB_KERNEL_IMAGE_PATH) --entry=$(VMB_KSTORE)/$(1)
 endif
 endef
 # A kernel build's progress: objects compiled, against what its last build
@@ -189,15 +189,15 @@ $(foreach key,$(VMB_KEYS),$(eval $(call vmb_kobj_rules,$(key))))
 # $(1) = NAME
 define vmb_kernel_rules
 $(VMB_DEPLOY)/.kernel-$(1): $(VMB_KSTORE)/$$(VMB_KEY_$(1))/config
-	@$(VMB_TOOL) kernel-deploy --name=$(1) --entry=$(VMB_KSTORE)/$$(VMB_KEY_$(1)) \
+	$(AM_V_at)$(VMB_TOOL) kernel-deploy --name=$(1) --entry=$(VMB_KSTORE)/$$(VMB_KEY_$(1)) \
 		--image=$(VMB_KERNEL_IMAGE_PATH) --to=$(VMB_DEPLOY)
-	@touch $$@
+	$(AM_V_at)touch $$@
 
 kernel-$(1): $(VMB_DEPLOY)/.kernel-$(1)
 menuconfig-$(1): $(VMB_KDIR)/obj/$$(VMB_KEY_$(1))/.config.vmb-generated
 	$(MAKE) -C $$(VMB_KSRC_$$(VMB_KEY_$(1))) O=$$(call vmb_kobj,$$(VMB_KEY_$(1))) ARCH=$(VMB_ARCH) $(vmb_kcc_var) menuconfig
 diffconfig-$(1): $(VMB_KDIR)/obj/$$(VMB_KEY_$(1))/.config.vmb-generated
-	@$(VMB_TOOL) diffconfig --name=$(1) --obj=$(VMB_KDIR)/obj/$$(VMB_KEY_$(1)) \
+	$(AM_V_at)$(VMB_TOOL) diffconfig --name=$(1) --obj=$(VMB_KDIR)/obj/$$(VMB_KEY_$(1)) \
 		--out=$(VMB_KDIR)/$(1)/menuconfig.cfg $$(if $$(filter 1,$$(UPDATE)),--update=$$(VMB_KUPDATE_$(1)))
 clean-$(1):
 	rm -rf $(VMB_KDIR)/obj/$$(VMB_KEY_$(1)) $(VMB_KDIR)/build/$(1) $(VMB_KSTORE)/$$(VMB_KEY_$(1)) \
@@ -210,14 +210,14 @@ $(foreach k,$(VMB_KERNELS),$(eval $(call vmb_kernel_rules,$(k))))
 # Publish this tree's finished kernels into a mirror directory (which a
 # static HTTP server may serve): make kernel-store-publish DIR=/srv/kstore
 kernel-store-publish: kernels
-	@test -n "$(DIR)" || { echo "make kernel-store-publish: say where: DIR=/path/to/mirror" >&2; exit 2; }
-	@$(VMB_TOOL) kernel-publish --store=$(VMB_KSTORE) --to=$(abspath $(DIR)) $(VMB_KEYS)
+	$(AM_V_at)test -n "$(DIR)" || { echo "make kernel-store-publish: say where: DIR=/path/to/mirror" >&2; exit 2; }
+	$(AM_V_at)$(VMB_TOOL) kernel-publish --store=$(VMB_KSTORE) --to=$(abspath $(DIR)) $(VMB_KEYS)
 .PHONY: kernel-store-publish
 
 kernels: $(foreach k,$(VMB_KERNELS),kernel-$(k))
 ifneq ($(VMB_CCACHE),)
 # The hit rate of this build's compiles; the log then starts afresh.
-	@if [ -s $(CCACHE_STATSLOG) ]; then \
+	$(AM_V_at)if [ -s $(CCACHE_STATSLOG) ]; then \
 	  $(VMB_CCACHE) --show-log-stats | sed -n 's/^  *Hits: */  CCACHE  hits /p' | head -n 1; \
 	  $(if $(VMB_CCACHE_REMOTE),$(VMB_CCACHE) --show-log-stats | $(vmb_ccache_remote_report);) \
 	  : > $(CCACHE_STATSLOG); fi

@@ -67,14 +67,14 @@ $(VMB_RDIR)/$(1)/inputs: vmb-force
 
 $(VMB_RDIR)/$(1)/.assembled: $(VMB_RDIR)/$(1)/inputs $(VMB_TOOL_DEP) $(call vmb_rkstamp,$(1)) $(VMB_SYSROOT_DEP) \
 		$(foreach f,$(VMB_ROOTFS_ADD_$(1)),$(firstword $(subst :, ,$(f))))
-	@mkdir -p $(VMB_RDIR)/$(1) && rm -f $(VMB_RDIR)/$(1)/rootfs.log
-	@$$(call vmb_step,ROOTFS,$(1),$(VMB_RDIR)/$(1)/rootfs.log) $(VMB_TOOL) rootfs \
+	$(AM_V_at)mkdir -p $(VMB_RDIR)/$(1) && rm -f $(VMB_RDIR)/$(1)/rootfs.log
+	$(AM_V_at)$$(call vmb_step,ROOTFS,$(1),$(VMB_RDIR)/$(1)/rootfs.log) $(VMB_TOOL) rootfs \
 		--out=$(VMB_RDIR)/$(1) --name=$(1) $(foreach d,$(VMB_TEMPLATE_DIRS),--templates-dir=$(d)) \
 		$$(VMB_ROOTFS_ARGS_$(1)) $(vmb_rtarget_args) $$(if $$(call vmb_rmodules,$(1)),--modules=$$(call vmb_rmodules,$(1))) \
 		$(foreach o,$(VMB_ROOTFS_OVERLAYS),--overlay=$(o)) \
 		$(if $(VMB_POST_BUILD_SCRIPT),--post-build=$(VMB_POST_BUILD_SCRIPT)) \
 		--depfile=$(VMB_RDIR)/$(1)/deps.mk --depfile-target=$(VMB_RDIR)/$(1)/.assembled
-	@touch $$@
+	$(AM_V_at)touch $$@
 -include $(VMB_RDIR)/$(1)/deps.mk
 
 rootfs-$(1): $(VMB_RDIR)/$(1)/.assembled $(if $(filter $(1),$(VMB_IMAGE_GUESTS)),$(call vmb_rimages,$(1)))
@@ -87,11 +87,11 @@ $(foreach n,$(VMB_ROOTFS_NAMES),$(eval $(call vmb_rootfs_rules,$(n))))
 # One image of a guest that carries nothing: $(1) = NAME, $(2) = FORMAT.
 define vmb_image_rule
 $(VMB_DEPLOY)/$(1)-$(VMB_BOARD).rootfs.$(2): $(VMB_RDIR)/$(1)/.assembled
-	@mkdir -p $(VMB_DEPLOY) && rm -f $(VMB_RDIR)/$(1)/image-$(2).log
-	@$$(call vmb_step,IMAGE,$$(notdir $$@),$(VMB_RDIR)/$(1)/image-$(2).log) $(VMB_TOOL) mkimage \
+	$(AM_V_at)mkdir -p $(VMB_DEPLOY) && rm -f $(VMB_RDIR)/$(1)/image-$(2).log
+	$(AM_V_at)$$(call vmb_step,IMAGE,$$(notdir $$@),$(VMB_RDIR)/$(1)/image-$(2).log) $(VMB_TOOL) mkimage \
 		--tree=$(VMB_RDIR)/$(1)/tree --permissions=$(VMB_RDIR)/$(1)/permissions \
 		--format=$(2) --name=$$(notdir $$@) --output=$(VMB_DEPLOY)/$$(call vmb_versioned_image,$(1),$(2))
-	@$$(call vmb_deploy_link_images,$(1),$(2))
+	$(AM_V_at)$$(call vmb_deploy_link_images,$(1),$(2))
 endef
 $(foreach g,$(VMB_IMAGE_GUESTS),$(foreach f,$(call vmb_rformats,$(g)),$(eval $(call vmb_image_rule,$(g),$(f)))))
 

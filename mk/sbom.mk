@@ -47,11 +47,11 @@ vmb_sbom_deps = $(if $(or $(filter host,$(1)),$(VMB_GUEST_$(1)_CARRIES)),$(VMB_S
 # $(1) = NAME
 define vmb_sbom_rules
 $(call vmb_sbom_file,$(1)): $(call vmb_sbom_deps,$(1)) $(VMB_TOOL_DEP)
-	@rm -f $(VMB_RDIR)/$(1)/sbom.log
-	@$$(call vmb_step,SBOM,$(1),$(VMB_RDIR)/$(1)/sbom.log) $(VMB_TOOL) sbom $$(call vmb_sbom_args,$(1)) \
+	$(AM_V_at)rm -f $(VMB_RDIR)/$(1)/sbom.log
+	$(AM_V_at)$$(call vmb_step,SBOM,$(1),$(VMB_RDIR)/$(1)/sbom.log) $(VMB_TOOL) sbom $$(call vmb_sbom_args,$(1)) \
 		--spdx=$(VMB_DEPLOY)/$$(call vmb_versioned_image,$(1),spdx.json) \
 		--manifest=$(VMB_DEPLOY)/$$(call vmb_versioned_image,$(1),manifest)
-	@$$(call vmb_deploy_link_images,$(1),spdx.json manifest)
+	$(AM_V_at)$$(call vmb_deploy_link_images,$(1),spdx.json manifest)
 $(VMB_DEPLOY)/$(1)-$(VMB_BOARD).rootfs.manifest: $(call vmb_sbom_file,$(1)) ;
 sbom-$(1): $(call vmb_sbom_file,$(1))
 .PHONY: sbom-$(1)

@@ -65,12 +65,12 @@ $(VMB_STAGE_DIR)/$(1)/inputs: vmb-force
 
 $(VMB_STAGE_DIR)/$(1)/.staged: $(VMB_STAGE_DIR)/$(1)/inputs $(VMB_ROOTFS_DIR)/$(1)/.assembled $(VMB_SYSROOT_DEP) \
 		$(VMB_TOOL_DEP) $(foreach g,$(2),$(call vmb_gdeps,$(g))) $(4)
-	@mkdir -p $(VMB_STAGE_DIR)/$(1)/work
-	@$(call vmb_step,STAGE,'$(1) ($(call vmb_count,$(2)))',$(VMB_STAGE_DIR)/$(1)/stage.log) \
+	$(AM_V_at)mkdir -p $(VMB_STAGE_DIR)/$(1)/work
+	$(AM_V_at)$(call vmb_step,STAGE,'$(1) ($(call vmb_count,$(2)))',$(VMB_STAGE_DIR)/$(1)/stage.log) \
 		$(VMB_TOOL) stage $(call vmb_stage_args,$(1),$(2),$(3),,$(5)) \
 		--depfile=$(VMB_STAGE_DIR)/$(1)/deps.mk --dep-target=$$@
-	@$$(call vmb_deploy_link_images,$(1),$(3))
-	@touch $$@
+	$(AM_V_at)$$(call vmb_deploy_link_images,$(1),$(3))
+	$(AM_V_at)touch $$@
 
 $(foreach f,$(3),$(VMB_DEPLOY)/$(1)-$(VMB_BOARD).rootfs.$(f)): $(VMB_STAGE_DIR)/$(1)/.staged ;
 

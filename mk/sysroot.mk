@@ -23,24 +23,24 @@ vmb_sysroot_cmd = $(VMB_TOOL) sysroot --arch=$(VMB_DEB_ARCH) --cache=$(VMB_PACKA
 # Asked of the declarations on every make (a few milliseconds per root
 # filesystem); the file changes only when the answer does.
 $(VMB_SYSROOT_DIR)/wanted: vmb-force $(VMB_TOOL_DEP)
-	@mkdir -p $(@D)
-	@: >$@.list && $(foreach n,$(VMB_ROOTFS_NAMES),$(VMB_TOOL) rootfs --list-packages \
+	$(AM_V_at)mkdir -p $(@D)
+	$(AM_V_at): >$@.list && $(foreach n,$(VMB_ROOTFS_NAMES),$(VMB_TOOL) rootfs --list-packages \
 		--arch=$(VMB_ARCH) $(foreach d,$(VMB_TEMPLATE_DIRS),--templates-dir=$(d)) \
 		$(VMB_ROOTFS_ARGS_$(n)) >>$@.list &&) sort -u $@.list >$@.new && rm -f $@.list
-	@cmp -s $@.new $@ && rm -f $@.new || mv -f $@.new $@
+	$(AM_V_at)cmp -s $@.new $@ && rm -f $@.new || mv -f $@.new $@
 
 $(VMB_SYSROOT_DIR)/.unpacked: $(VMB_SYSROOT_DIR)/wanted $(VMB_TOOL_DEP) $(wildcard $(VMB_PACKAGE_LOCK))
-	@$(call vmb_step,SYSROOT,$(VMB_DEB_ARCH),$(VMB_SYSROOT_DIR)/sysroot.log) $(vmb_sysroot_cmd)
-	@touch $@
+	$(AM_V_at)$(call vmb_step,SYSROOT,$(VMB_DEB_ARCH),$(VMB_SYSROOT_DIR)/sysroot.log) $(vmb_sysroot_cmd)
+	$(AM_V_at)touch $@
 
 $(VMB_SYSROOT_DIR)/packages: $(VMB_SYSROOT_DIR)/.unpacked ;
 
 sysroot: $(VMB_SYSROOT_DIR)/.unpacked
 # Resolve every package afresh from apt's index and rewrite the lock.
 packages-update: $(VMB_SYSROOT_DIR)/wanted
-	@$(call vmb_step,SYSROOT,$(VMB_DEB_ARCH) (update),$(VMB_SYSROOT_DIR)/sysroot.log) \
+	$(AM_V_at)$(call vmb_step,SYSROOT,$(VMB_DEB_ARCH) (update),$(VMB_SYSROOT_DIR)/sysroot.log) \
 		$(vmb_sysroot_cmd) --update
-	@touch $(VMB_SYSROOT_DIR)/.unpacked
+	$(AM_V_at)touch $(VMB_SYSROOT_DIR)/.unpacked
 else
 sysroot packages-update:
 	@echo "vmbundle: configured with --with-userland=host: programs come from this machine, there is no sysroot" >&2

@@ -12,8 +12,8 @@ ifeq ($(VMB_HYPERVISOR)$(VMB_BUNDLE),xenyes)
 VMB_XEN_IMAGE := $(VMB_DEPLOY)/xen-$(VMB_BOARD)
 
 $(VMB_XEN_IMAGE): $(VMB_SYSROOT_DEP)
-	@mkdir -p $(@D)
-	@set -- $(VMB_SYSROOT)/boot/xen-*.gz; \
+	$(AM_V_at)mkdir -p $(@D)
+	$(AM_V_at)set -- $(VMB_SYSROOT)/boot/xen-*.gz; \
 	  [ $$# = 1 ] && [ -f "$$1" ] || { echo "vmbundle: $(VMB_SYSROOT)/boot has no single xen-*.gz (is $(VMB_XEN_PACKAGE) in sysroot/packages?)" >&2; exit 1; }; \
 	  gzip -dc "$$1" >$@.tmp && mv -f $@.tmp $@ && echo "  XEN     $(@F) (from $${1##*/}, $(VMB_XEN_PACKAGE) $(VMB_XEN_VERSION))"
 
@@ -24,7 +24,7 @@ $(VMB_XEN_IMAGE): $(VMB_SYSROOT_DEP)
 # magic), an ELF; the stager takes it instead of the bzImage for Xen.
 VMB_XEN_VMLINUX := $(foreach k,host $(VMB_GUEST_KERNELS),$(VMB_DEPLOY)/vmlinux-$(k))
 $(VMB_DEPLOY)/vmlinux-%: $(VMB_DEPLOY)/.kernel-%
-	@rm -f $@.tmp; b=$(VMB_DEPLOY)/bzImage-$*; \
+	$(AM_V_at)rm -f $@.tmp; b=$(VMB_DEPLOY)/bzImage-$*; \
 	  for m in xz:'\xfd7zXZ\x00' gzip:'\x1f\x8b\x08\x00'; do \
 	    off=$$(LC_ALL=C grep -obUaP "$${m#*:}" "$$b" | head -n 1 | cut -d: -f1); \
 	    [ -n "$$off" ] || continue; \
