@@ -1,11 +1,11 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * Declarations (src/conf.c) of every kind the project knows: boards, root
+ * Declarations (src/decl/conf.c) of every kind the project knows: boards, root
  * filesystem types, templates and guests. The first byte picks the schema,
  * the rest is the file.
  */
 #include "fuzz.h"
-#include "conf.h"
+#include "decl/conf.h"
 
 #include <stdlib.h>
 

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-/* The content prober (src/fileprobe.c) on an in-memory file. */
+/* The content prober (src/probe/fileprobe.c) on an in-memory file. */
 #include "fuzz.h"
-#include "fileprobe.h"
+#include "probe/fileprobe.h"
 
 #include <stdlib.h>
 #include <string.h>

@@ -1,14 +1,14 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * What a guest is given of its host (src/shared/devspec.c: host disks, PCI
- * functions, USB devices, the display) and its shared folders (src/share.c,
+ * functions, USB devices, the display) and its shared folders (src/decl/share.c,
  * both syntaxes). Every line of the input goes through every parser; what
  * one accepts must round-trip: a PCI function's canonical form parses to
  * itself, a share's launch item (what the stager writes for vmguest) parses
  * in the launch syntax to the same share, and the list of them together too.
  */
 #include "fuzz.h"
-#include "share.h"
+#include "decl/share.h"
 #include "shared/devspec.h"
 #include "shared/util.h"
 

@@ -31,6 +31,7 @@ $(VMB_RUNQEMU_CONF): config.mk $(top_srcdir)/mk/boot.mk
 	  echo 'RUNQEMU_GUESTS="$(filter-out host,$(VMB_BOOT_TARGETS))"'; \
 	  echo 'RUNQEMU_HOST_MEM=$(VMB_RUNQEMU_HOST_MEM)'; \
 	  echo 'RUNQEMU_HYPERVISOR=$(VMB_HYPERVISOR)'; \
+	  echo 'RUNQEMU_XEN_BOOT=$(VMB_XEN_BOOT)'; \
 	  echo 'RUNQEMU_VMBUNDLE=$(vmb_runqemu_tool)'; } >$@.tmp && mv $@.tmp $@
 # The tool relative to the deploy directory (deploy/images/BOARD is three
 # levels below the build tree), so runqemu.conf names no build path.

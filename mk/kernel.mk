@@ -50,9 +50,11 @@ export KBUILD_BUILD_HOST := vmbundle
 # the hosts take (its own jobserver, not the top-level one).
 VMB_KCC = $(strip $(VMB_CCACHE) $(if $(VMB_CCACHE),,$(VMB_KWRAP)) $(VMB_KERNEL_CC))
 # A board of another architecture: its cross compiler's prefix, given to
-# every kbuild run (CC above already carries it).
-vmb_kcc_var = $(if $(VMB_CCACHE)$(VMB_KWRAP),'CC=$(VMB_KCC)') $(if $(VMB_CROSS_COMPILE),CROSS_COMPILE=$(VMB_CROSS_COMPILE))
-vmb_kcc_opt = $(if $(VMB_CCACHE)$(VMB_KWRAP),'--make-var=CC=$(VMB_KCC)') \
+# every kbuild run (CC above already carries it). CC is given to kbuild only
+# when it is not kbuild's own default, $(CROSS_COMPILE)gcc.
+vmb_kcc_given = $(VMB_CCACHE)$(VMB_KWRAP)$(filter-out $(VMB_CROSS_COMPILE)gcc,$(VMB_KERNEL_CC))
+vmb_kcc_var = $(if $(vmb_kcc_given),'CC=$(VMB_KCC)') $(if $(VMB_CROSS_COMPILE),CROSS_COMPILE=$(VMB_CROSS_COMPILE))
+vmb_kcc_opt = $(if $(vmb_kcc_given),'--make-var=CC=$(VMB_KCC)') \
 	$(if $(VMB_CROSS_COMPILE),--make-var=CROSS_COMPILE=$(VMB_CROSS_COMPILE))
 vmb_kjobs = $(if $(VMB_KJOBS),-j$(VMB_KJOBS))
 ifneq ($(VMB_CCACHE),)
@@ -194,13 +196,20 @@ $(VMB_DEPLOY)/.kernel-$(1): $(VMB_KSTORE)/$$(VMB_KEY_$(1))/config
 	$(AM_V_at)touch $$@
 
 kernel-$(1): $(VMB_DEPLOY)/.kernel-$(1)
+# The kernel under its stable name, made by the deploy above: what a
+# relative --with-bundled-guests pair may name (seed 001 bundles the build's
+# own guests that way), so make builds it before staging.
+$(VMB_DEPLOY)/$(VMB_KERNEL_IMAGE)-$(1): $(VMB_DEPLOY)/.kernel-$(1) ;
 menuconfig-$(1): $(VMB_KDIR)/obj/$$(VMB_KEY_$(1))/.config.vmb-generated
 	$(MAKE) -C $$(VMB_KSRC_$$(VMB_KEY_$(1))) O=$$(call vmb_kobj,$$(VMB_KEY_$(1))) ARCH=$(VMB_ARCH) $(vmb_kcc_var) menuconfig
 diffconfig-$(1): $(VMB_KDIR)/obj/$$(VMB_KEY_$(1))/.config.vmb-generated
 	$(AM_V_at)$(VMB_TOOL) diffconfig --name=$(1) --obj=$(VMB_KDIR)/obj/$$(VMB_KEY_$(1)) \
 		--out=$(VMB_KDIR)/$(1)/menuconfig.cfg $$(if $$(filter 1,$$(UPDATE)),--update=$$(VMB_KUPDATE_$(1)))
+# The build directory goes, and with it the plan of every kernel sharing it
+# (its key.mk), or the next make would find a plan whose outputs are gone.
 clean-$(1):
 	rm -rf $(VMB_KDIR)/obj/$$(VMB_KEY_$(1)) $(VMB_KDIR)/build/$(1) $(VMB_KSTORE)/$$(VMB_KEY_$(1)) \
+		$$(foreach k,$(VMB_KERNELS),$$(if $$(filter $$(VMB_KEY_$(1)),$$(VMB_KEY_$$(k))),$(VMB_KDIR)/$$(k)/key.mk)) \
 		$(VMB_DEPLOY)/.kernel-$(1) \
 		$(VMB_DEPLOY)/*-$(1) $(VMB_DEPLOY)/*-$(1).* $(VMB_DEPLOY)/*--*-$(1)-[0-9]*
 .PHONY: kernel-$(1) menuconfig-$(1) diffconfig-$(1) clean-$(1)

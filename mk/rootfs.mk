@@ -25,9 +25,8 @@ VMB_VMGUEST_TARGET = $(if $(VMB_CROSS_COMPILE),vmguest-cross,vmguest$(EXEEXT))
 VMB_ROOTFS_ADD_host = $(if $(filter vmguest$(EXEEXT),$(noinst_PROGRAMS)),$(VMB_VMGUEST_TARGET):/usr/bin/vmguest:0755 \
 	$(abs_top_srcdir)/src/launcher/vmguest.init:/etc/init.d/S90vmguest:0755)
 
-# templates/ of the external layers first, then the project's own.
-VMB_TEMPLATE_DIRS = $(foreach l,$(VMB_EXTERNAL_LAYERS),$(wildcard $(l)/templates)) \
-	$(abs_top_srcdir)/templates
+# VMB_TEMPLATE_DIRS (config.mk): templates/ of the external layers first,
+# then the project's own, as configure searched them.
 vmb_reverse = $(if $(1),$(call vmb_reverse,$(wordlist 2,$(words $(1)),$(1))) $(firstword $(1)))
 
 # Which kernel a root filesystem's modules come from: a guest's own kernel,
@@ -84,13 +83,19 @@ clean-rootfs-$(1):
 endef
 $(foreach n,$(VMB_ROOTFS_NAMES),$(eval $(call vmb_rootfs_rules,$(n))))
 
+# The formats whose image --name means something to (it seeds the ext UUID or
+# names the uImage): the handlers with IMAGE_CAP_NAMED, which mkimage
+# --help marks; mkimage refuses --name for the others (cpio, tar.bz2: no
+# field to put it in). tests/functional/mkimage-errors.test keeps the two in step.
+VMB_NAMED_IMAGE_FORMATS := ext4 ext3 ext2 ext2.gz qcow2 uImage
+
 # One image of a guest that carries nothing: $(1) = NAME, $(2) = FORMAT.
 define vmb_image_rule
 $(VMB_DEPLOY)/$(1)-$(VMB_BOARD).rootfs.$(2): $(VMB_RDIR)/$(1)/.assembled
 	$(AM_V_at)mkdir -p $(VMB_DEPLOY) && rm -f $(VMB_RDIR)/$(1)/image-$(2).log
 	$(AM_V_at)$$(call vmb_step,IMAGE,$$(notdir $$@),$(VMB_RDIR)/$(1)/image-$(2).log) $(VMB_TOOL) mkimage \
 		--tree=$(VMB_RDIR)/$(1)/tree --permissions=$(VMB_RDIR)/$(1)/permissions \
-		--format=$(2) --name=$$(notdir $$@) --output=$(VMB_DEPLOY)/$$(call vmb_versioned_image,$(1),$(2))
+		--format=$(2) $(if $(filter $(2),$(VMB_NAMED_IMAGE_FORMATS)),--name=$$(notdir $$@)) --output=$(VMB_DEPLOY)/$$(call vmb_versioned_image,$(1),$(2))
 	$(AM_V_at)$$(call vmb_deploy_link_images,$(1),$(2))
 endef
 $(foreach g,$(VMB_IMAGE_GUESTS),$(foreach f,$(call vmb_rformats,$(g)),$(eval $(call vmb_image_rule,$(g),$(f)))))

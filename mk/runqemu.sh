@@ -88,36 +88,61 @@ fwd=
 [ "$target" = host ] && fwd=",hostfwd=tcp:127.0.0.1:$sshport-:22"
 [ -n "$mem" ] || { [ "$target" = host ] && mem=$RUNQEMU_HOST_MEM || mem=256; }
 
-# A Xen host: QEMU loads Xen (a multiboot ELF) with -kernel and dom0's
-# kernel and command line as its module (-initrd "KERNEL ARGS"; QEMU splits
-# modules at commas, so a comma in ARGS is written twice). dom0 gets half of
-# the memory and the console hvc0, which Xen puts on the serial port.
-xen=
+# A Xen host, booted as the board's xen_boot says. dom0 gets half of the
+# memory and the console hvc0, which Xen puts on the serial port.
+#   multiboot (x86-64): QEMU loads Xen (a multiboot ELF) with -kernel and
+#     dom0's kernel and command line as its module (-initrd "KERNEL ARGS";
+#     QEMU splits modules at commas, so a comma in ARGS is written twice).
+#   guest-loader (arm64 virt): Xen (an arm64 Image) is -kernel on the
+#     host's machine (virtualization=on: Xen runs at EL2), and QEMU's
+#     guest-loader device writes dom0's kernel and command line into the
+#     device tree's /chosen as the module Xen boots (QEMU's option syntax
+#     doubles commas there too).
+xen= xenboot=
 if [ "$target" = host ] && [ "${RUNQEMU_HYPERVISOR:-kvm}" = xen ]; then
   xen="$here/xen-$RUNQEMU_BOARD"
   [ -s "$xen" ] || die "$xen: missing or empty: run 'make' in the build tree first (it deploys the hypervisor)"
+  xenboot=${RUNQEMU_XEN_BOOT:-multiboot}
   dom0=$((mem / 2))
-  xenargs="console=com1 com1=115200,8n1 dom0_mem=${dom0}M,max:${dom0}M $xenparams"
-  root=$(echo "console=hvc0 earlyprintk=xen ${root#console=$RUNQEMU_CONSOLE} $bootparams" | sed 's/,/,,/g')
+  root=$(echo "console=hvc0 ${root#console=$RUNQEMU_CONSOLE} $bootparams" | sed 's/,/,,/g')
   bootparams=
-  # QEMU 7.2's TCG emulates SMAP so that Xen's PV dom0 (its kernel runs in
-  # ring 3) faults at its first instructions: "d0v0 Unhandled: vec 14".
-  # With two vCPUs (multi-threaded TCG), dom0's short-lived processes (the
-  # hotplug scripts' bash, busybox) die of segfaults at valid addresses and
-  # xl's vif and disk scripts time out; one vCPU runs them cleanly.
   xsmp=2
-  if [ "$accel" = tcg ]; then
-    cpu=max,-smap xsmp=1
-    echo "$me: TCG: -cpu max,-smap -smp 1 (Xen's PV dom0 crashes under TCG's SMAP emulation, and its processes fault at random with two vCPUs)" >&2
-  fi
+  case $xenboot in
+    multiboot)
+      xenargs="console=com1 com1=115200,8n1 dom0_mem=${dom0}M,max:${dom0}M $xenparams"
+      root="earlyprintk=xen $root"
+      # QEMU 7.2's TCG emulates SMAP so that Xen's PV dom0 (its kernel runs in
+      # ring 3) faults at its first instructions: "d0v0 Unhandled: vec 14".
+      # With two vCPUs (multi-threaded TCG), dom0's short-lived processes (the
+      # hotplug scripts' bash, busybox) die of segfaults at valid addresses and
+      # xl's vif and disk scripts time out; one vCPU runs them cleanly.
+      if [ "$accel" = tcg ]; then
+        cpu=max,-smap xsmp=1
+        echo "$me: TCG: -cpu max,-smap -smp 1 (Xen's PV dom0 crashes under TCG's SMAP emulation, and its processes fault at random with two vCPUs)" >&2
+      fi
+      set -- -machine "$RUNQEMU_MACHINE" -kernel "$xen" -append "$xenargs" -initrd "$kernel $root" "$@" ;;
+    guest-loader)
+      # Xen's console is the PL011 of QEMU's device tree. QEMU puts that
+      # tree at RAM + min(RAM/2, 128 MiB) (RAM starts at 1 GiB on virt); a
+      # module loaded over it makes QEMU 7.2 crash or Xen panic, so dom0's
+      # kernel goes 2 MiB above it.
+      xenargs="console=dtuart dtuart=/pl011@9000000 dom0_mem=${dom0}M,max:${dom0}M $xenparams"
+      dtb=$((mem / 2)); [ "$dtb" -gt 128 ] && dtb=128
+      kaddr=$(((1024 + dtb + 2) * 1024 * 1024))
+      ksize=$(wc -c <"$kernel")
+      [ $((kaddr + ksize)) -lt $(((1024 + mem) * 1024 * 1024)) ] ||
+        die "mem=$mem: $kernel ($ksize bytes) does not fit above QEMU's device tree; give more memory (mem=)"
+      set -- -machine "${RUNQEMU_HOST_MACHINE:-$RUNQEMU_MACHINE}" -kernel "$xen" -append "$xenargs" \
+        -device "guest-loader,addr=$(printf '0x%x' "$kaddr"),kernel=$kernel,bootargs=$root" "$@" ;;
+    *) die "runqemu.conf: RUNQEMU_XEN_BOOT '$xenboot' is neither multiboot nor guest-loader (re-run make)" ;;
+  esac
 fi
 
 echo "$me: booting $target ($accel${xen:+, Xen}): Ctrl-a x ends QEMU, Ctrl-a c its monitor" >&2
 if [ -n "$xen" ]; then
   # shellcheck disable=SC2086
-  exec "$RUNQEMU_QEMU" -nodefaults -no-user-config -display none -machine "$RUNQEMU_MACHINE" \
-    -accel "$accel" -cpu "$cpu" -m "$mem" -smp "$xsmp" -kernel "$xen" -append "$xenargs" \
-    -initrd "$kernel $root" \
+  exec "$RUNQEMU_QEMU" -nodefaults -no-user-config -display none \
+    -accel "$accel" -cpu "$cpu" -m "$mem" -smp "$xsmp" \
     "$@" -netdev "user,id=net0$fwd" -device virtio-net-pci,netdev=net0 \
     -serial mon:stdio -no-reboot $qemuparams
 fi

@@ -52,6 +52,7 @@ vmb_stage_args = --carrier=$(1) --tree=$(VMB_ROOTFS_DIR)/$(1)/tree \
 	--board=$(VMB_BOARD) --work=$(VMB_STAGE_DIR)/$(1)/work --hypervisor=$(or $(VMB_HYPERVISOR),kvm) \
 	$(if $(VMB_CONSOLE),--console=$(VMB_CONSOLE)) $(if $(VMB_QEMU_MACHINE),--machine=$(VMB_QEMU_MACHINE)) \
 	$(if $(filter-out bzImage,$(VMB_KERNEL_IMAGE)),--kernel-image=$(VMB_KERNEL_IMAGE)) \
+	$(if $(filter-out x86_64,$(VMB_ARCH)),--arch=$(VMB_ARCH)) \
 	$(foreach d,$(VMB_GUEST_DIRS),--guests-dir=$(d)) $(foreach f,$(3),--format=$(f)) \
 	$(foreach g,$(2),--guest=$(g)) $(5) \
 	--source-root=$(abs_top_builddir) --source-root=$(abs_top_srcdir)

@@ -14,6 +14,7 @@
  */
 #include "commands.h"
 #include "buildstats/buildstats.h"
+#include "shared/options.h"
 #include "shared/fsutil.h"
 #include "shared/run.h"
 #include "shared/util.h"
@@ -308,7 +309,8 @@ int cmd_step(int argc, char **argv)
 	struct step s = { .tail = 30 };
 	int c;
 
-	while ((c = getopt_long(argc, argv, "+", opts, NULL)) != -1) {
+	struct opt_parser op = OPT_PARSER(argc, argv, "+", opts, "");
+	while ((c = opt_next(&op)) != -1) {
 		switch (c) {
 		case 'l': s.log_path = optarg; break;
 		case 'v': s.verbose = true; break;
@@ -327,15 +329,19 @@ int cmd_step(int argc, char **argv)
 		return 2;
 	}
 	if (s.progress_kind && !streq(s.progress_kind, "kbuild") && !streq(s.progress_kind, "lines")) {
-		vmb_error("step: unknown --progress '%s' (kbuild or lines)", s.progress_kind);
+		vmb_error("unknown --progress '%s' (kbuild or lines)", s.progress_kind);
 		return 2;
 	}
 	if (s.direct && (s.log_path || s.progress_kind)) {
-		vmb_error("step: --direct leaves the output to the command: no --log or --progress");
+		vmb_error("--direct leaves the output to the command: no --log or --progress");
 		return 2;
 	}
 	s.label = argv[optind];
 	s.name = argv[optind + 1];
 	s.cmd = (const char *const *)argv + optind + 3;
+	/* From here the wrapper speaks for the build step it runs ("vmbundle:
+	 * KCONFIG guest1 failed"), which its messages name; "step:" would only
+	 * be noise in a build's output. */
+	vmb_command = NULL;
 	return run_step(&s);
 }

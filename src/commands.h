@@ -7,7 +7,7 @@
  * (@help), else on stderr with 2 (bad usage). */
 int cmd_usage(const char *usage, int help);
 
-struct vmb_command {
+struct vmb_subcommand {
 	const char *name;
 	int (*run)(int argc, char **argv);
 	const char *summary;
@@ -31,6 +31,7 @@ int cmd_scc(int argc, char **argv);
 int cmd_audit(int argc, char **argv);
 int cmd_stage(int argc, char **argv);
 int cmd_guests(int argc, char **argv);
+int cmd_kernel_find(int argc, char **argv);
 int cmd_kvm_probe(int argc, char **argv);
 int cmd_sysroot(int argc, char **argv);
 int cmd_deploy_link(int argc, char **argv);

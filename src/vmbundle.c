@@ -16,12 +16,13 @@ int cmd_usage(const char *usage, int help)
 	return help ? 0 : 2;
 }
 
-static const struct vmb_command commands[] = {
+static const struct vmb_subcommand commands[] = {
 	/* What configure's bootstrap copy needs (see vmb_bootstrap_sources). */
 	{ "probe", cmd_probe, "identify a kernel or root filesystem image by its content" },
 	{ "conf", cmd_conf, "check a board/rootfs/template/guest declaration and print it" },
 	{ "suggest", cmd_suggest, "print the known name a mistyped one most likely means" },
 	{ "guests", cmd_guests, "check guests, what they extend and carry; print the selection" },
+	{ "kernel-find", cmd_kernel_find, "find the kernel descriptions configure's options name" },
 #ifndef VMB_BOOTSTRAP
 	/* The full build only: add new commands below this line. */
 	{ "step", cmd_step, "run one build step quietly, logging its output (kbuild style)" },
@@ -71,8 +72,11 @@ int main(int argc, char **argv)
 		return 0;
 	}
 	for (size_t i = 0; i < ARRAY_SIZE(commands); i++)
-		if (streq(argv[1], commands[i].name))
+		if (streq(argv[1], commands[i].name)) {
+			/* Every message from here on names the command (report.h). */
+			vmb_command = commands[i].name;
 			return commands[i].run(argc - 1, argv + 1);
+		}
 	vmb_error("unknown command '%s' (try 'vmbundle --help')", argv[1]);
 	return 2;
 }

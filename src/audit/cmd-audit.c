@@ -4,6 +4,7 @@
 #include "audit/helper.h"
 #include "audit/kenv.h"
 #include "commands.h"
+#include "shared/options.h"
 #include "shared/outfile.h"
 #include "shared/textfile.h"
 #include "shared/vec.h"
@@ -93,14 +94,14 @@ static int parse_args(int argc, char **argv, struct args *a)
 				a->strict = streq(optarg, "error");
 				break;
 			}
-			vmb_error("audit: --mode wants warn or error, not '%s'", optarg);
+			vmb_error("--mode wants warn or error, not '%s'", optarg);
 			return 2;
 		case 'h': usage(stdout); return 0;
 		default: usage(stderr); return 2;
 		}
 	}
 	if (optind != argc) {
-		vmb_error("audit: unexpected argument '%s'", argv[optind]);
+		vmb_error("unexpected argument '%s'", argv[optind]);
 		return 2;
 	}
 	return -1;
@@ -126,7 +127,7 @@ static int ensure_helper(const struct args *a, const char *helper, bool force)
 	if (!force && helper_is_current(helper, a->kobj))
 		return 0;
 	if (helper_build(a->ksrc, a->kobj, hostcc ? hostcc : "gcc", helper, &err) < 0) {
-		vmb_error("audit: %s", err);
+		vmb_error("%s", err);
 		free(err);
 		return -1;
 	}
@@ -158,7 +159,7 @@ static int get_answers(const struct args *a, const struct audit *au, struct kc_a
 		kenv_free(&env);
 	}
 	if (r < 0) {
-		vmb_error("audit: %s", err);
+		vmb_error("%s", err);
 		free(err);
 	}
 out_quiet:
@@ -180,7 +181,7 @@ static int audit(struct args *a)
 	int rc = 2;
 
 	if (audit_load(&au, a->queue, a->config, &err) < 0) {
-		vmb_error("audit: %s", err);
+		vmb_error("%s", err);
 		free(err);
 		audit_free(&au);
 		return 2;
@@ -192,7 +193,7 @@ static int audit(struct args *a)
 	summary = audit_summary(&au);
 	if (a->report) {
 		if (outfile_write(a->report, report, strlen(report), &err) < 0) {
-			vmb_error("audit: %s", err);
+			vmb_error("%s", err);
 			free(err);
 			free(report);
 			free(summary);
@@ -210,7 +211,7 @@ static int audit(struct args *a)
 	}
 	fflush(stdout); /* the summary before any error below */
 	if (a->strict && au.nfatal) {
-		vmb_error("audit: %zu hardware or required option%s did not make it into %s (--mode=error)",
+		vmb_error("%zu hardware or required option%s did not make it into %s (--mode=error)",
 			  au.nfatal, au.nfatal == 1 ? "" : "s", a->config);
 		rc = 1;
 	} else {
@@ -239,11 +240,11 @@ int cmd_audit(int argc, char **argv)
 			{ "report", a.report }, { "label", a.label },	{ "strict", a.strict },
 		};
 
-		if (options_unused("audit", "--build-helper (it only builds the helper)", unused,
+		if (options_unused("--build-helper (it only builds the helper)", unused,
 				   ARRAY_SIZE(unused)))
 			goto out;
 		if (!a.ksrc || !a.kobj) {
-			vmb_error("audit: --build-helper needs --ksrc and --kobj");
+			vmb_error("--build-helper needs --ksrc and --kobj");
 			goto out;
 		}
 		helper = a.helper ? xstrdup(a.helper) : xasprintf("%s/vmb-kconfig-why", a.kobj);
@@ -251,17 +252,17 @@ int cmd_audit(int argc, char **argv)
 		goto out;
 	}
 	if (!a.queue) {
-		vmb_error("audit: --queue is required (the file 'vmbundle scc --queue' wrote)");
+		vmb_error("--queue is required (the file 'vmbundle scc --queue' wrote)");
 		goto out;
 	}
 	if (!a.answers && (!a.ksrc || !a.kobj || !a.arch)) {
-		vmb_error("audit: --ksrc, --kobj and --arch are required: the reasons come from the "
+		vmb_error("--ksrc, --kobj and --arch are required: the reasons come from the "
 			  "kernel's own Kconfig");
 		goto out;
 	}
 	if (!a.config) {
 		if (!a.kobj) {
-			vmb_error("audit: give --config (or --kobj, whose .config is then used)");
+			vmb_error("give --config (or --kobj, whose .config is then used)");
 			goto out;
 		}
 		a.config = config = xasprintf("%s/.config", a.kobj);

@@ -7,6 +7,7 @@
  */
 #include "commands.h"
 #include "deploy/deploy.h"
+#include "shared/options.h"
 #include "shared/util.h"
 
 #include <getopt.h>
@@ -43,7 +44,8 @@ int cmd_deploy_link(int argc, char **argv)
 	char datetime[DEPLOY_DATETIME_LEN + 1], *err = NULL;
 	int c, rc = 0;
 
-	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+	struct opt_parser op = OPT_PARSER(argc, argv, "", opts, "");
+	while ((c = opt_next(&op)) != -1) {
 		switch (c) {
 		case 'd': dir = optarg; break;
 		case 'h': usage(stdout); return 0;
@@ -55,7 +57,7 @@ int cmd_deploy_link(int argc, char **argv)
 		return 2;
 	}
 	if (deploy_datetime(datetime, &err) < 0) {
-		vmb_error("deploy-link: %s", err);
+		vmb_error("%s", err);
 		free(err);
 		return 1;
 	}
@@ -63,7 +65,7 @@ int cmd_deploy_link(int argc, char **argv)
 		char *versioned = expand(argv[i + 1], datetime);
 
 		if (deploy_link(dir, argv[i], versioned, &err) < 0) {
-			vmb_error("deploy-link: %s", err);
+			vmb_error("%s", err);
 			free(err);
 			rc = 1;
 		}

@@ -5,6 +5,7 @@
  */
 #include "commands.h"
 #include "graph/graph.h"
+#include "shared/options.h"
 #include "shared/outfile.h"
 #include "shared/fsutil.h"
 #include "shared/output.h"
@@ -39,7 +40,8 @@ int cmd_graph_build(int argc, char **argv)
 	char *dir = NULL, *err = NULL, *svg = NULL, *path = NULL, *end;
 	int c, rc = 1;
 
-	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+	struct opt_parser op = OPT_PARSER(argc, argv, "", opts, "");
+	while ((c = opt_next(&op)) != -1) {
 		switch (c) {
 		case 's': stats = optarg; break;
 		case 'b': build = optarg; break;
@@ -47,7 +49,7 @@ int cmd_graph_build(int argc, char **argv)
 		case 'j':
 			to.slots = (unsigned)strtoul(optarg, &end, 10);
 			if (*end || !*optarg || to.slots > 255) {
-				vmb_error("graph-build: --slots '%s' is not a number from 0 to 255", optarg);
+				vmb_error("--slots '%s' is not a number from 0 to 255", optarg);
 				return 2;
 			}
 			break;
@@ -60,22 +62,22 @@ int cmd_graph_build(int argc, char **argv)
 		return 2;
 	}
 	if (build && (!valid_object_name(build) || strlen(build) != 14 || strspn(build, "0123456789") != 14)) {
-		vmb_error("graph-build: --build '%s' is not a build name (YYYYMMDDHHMMSS, see %s)", build, stats);
+		vmb_error("--build '%s' is not a build name (YYYYMMDDHHMMSS, see %s)", build, stats);
 		return 2;
 	}
 	if (output_check(svg_path, true, &err) < 0) {
-		vmb_error("graph-build: %s", err);
+		vmb_error("%s", err);
 		free(err);
 		return 1;
 	}
 	dir = build ? xasprintf("%s/%s", stats, build) : buildstats_latest(stats, &err);
 	if (!dir || buildstats_load(dir, &rs, &err) < 0) {
-		vmb_error("graph-build: %s", err);
+		vmb_error("%s", err);
 		goto out;
 	}
 	to.title = strrchr(dir, '/') ? strrchr(dir, '/') + 1 : dir;
 	if (timeline_svg(&rs, &to, &svg, &path, &err) < 0 || outfile_write(svg_path, svg, strlen(svg), &err) < 0) {
-		vmb_error("graph-build: %s", err);
+		vmb_error("%s", err);
 		goto out;
 	}
 	fputs(path, stdout);

@@ -2,6 +2,7 @@
 /* vmbundle graph-depends: what depends on what, as graphviz dot (depends.c). */
 #include "commands.h"
 #include "graph/graph.h"
+#include "shared/options.h"
 #include "shared/outfile.h"
 #include "shared/fsutil.h"
 #include "shared/output.h"
@@ -41,7 +42,8 @@ int cmd_graph_depends(int argc, char **argv)
 	char *dot = NULL, *err = NULL;
 	int c, rc = 2;
 
-	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+	struct opt_parser op = OPT_PARSER(argc, argv, "", opts, "ictdl");
+	while ((c = opt_next(&op)) != -1) {
 		switch (c) {
 		case 'i': namelist_push(&o.images, optarg); break;
 		case 'c': namelist_push(&o.carries, optarg); break;
@@ -61,7 +63,7 @@ int cmd_graph_depends(int argc, char **argv)
 	rc = 1;
 	if (output_check(out, true, &err) < 0 || depends_dot(&o, &dot, &err) < 0 ||
 	    outfile_write(out, dot, strlen(dot), &err) < 0)
-		vmb_error("graph-depends: %s", err);
+		vmb_error("%s", err);
 	else
 		rc = 0;
 done:

@@ -32,7 +32,7 @@ int cmd_graph_size(int argc, char **argv)
 	struct size_table t;
 	struct sbom s;
 	char *err = NULL;
-	int rc = sbom_command_start("graph-size", argc, argv, &o, extra, ARRAY_SIZE(extra), usage, &s);
+	int rc = sbom_command_start(argc, argv, &o, extra, ARRAY_SIZE(extra), usage, &s);
 
 	if (rc >= 0) {
 		sbom_opts_free(&o);
@@ -44,7 +44,7 @@ int cmd_graph_size(int argc, char **argv)
 	rc = 0;
 	if (outfile_write(extra[0].value, svg, strlen(svg), &err) < 0 ||
 	    outfile_write(extra[1].value, csv, strlen(csv), &err) < 0) {
-		vmb_error("graph-size: %s", err);
+		vmb_error("%s", err);
 		rc = 1;
 	} else {
 		printf("%s (%s):\n", t.image, s.img.format);

@@ -4,6 +4,7 @@
 #include "image/image.h"
 #include "image/permtab.h"
 #include "image/tree.h"
+#include "shared/options.h"
 #include "shared/util.h"
 #include "shared/vec.h"
 
@@ -28,15 +29,54 @@ static void usage(FILE *f)
 	      "                       (default: the output's file name)\n"
 	      "  --epoch SECONDS      every timestamp (default: $SOURCE_DATE_EPOCH)\n"
 	      "  --arch ARCH          uImage architecture for mkimage -A (default: x86_64)\n"
-	      "SIZE is bytes, or a number with K, M, G or T (binary units).\n\nformats:\n",
+	      "SIZE is bytes, or a number with K, M, G or T (binary units).\n\n"
+	      "formats (and the options each uses; the others are refused with it):\n",
 	      f);
-	for (size_t i = 0; i < image_nhandlers; i++)
+	for (size_t i = 0; i < image_nhandlers; i++) {
+		unsigned caps = image_handlers[i]->caps;
+
 		fprintf(f, "  %-10s %s\n", image_handlers[i]->type, image_handlers[i]->summary);
+		if (caps & (IMAGE_CAP_EXT | IMAGE_CAP_NAMED | IMAGE_CAP_ARCH))
+			fprintf(f, "  %-10s uses%s%s%s\n", "",
+				caps & IMAGE_CAP_EXT ? " --size --extra-space --label" : "",
+				caps & IMAGE_CAP_NAMED ? " --name" : "",
+				caps & IMAGE_CAP_ARCH ? " --arch" : "");
+	}
 }
 
-static bool holds_ext(const char *format)
+/* Options that format @h has no use for (the handler's capabilities say
+ * which): a usage error naming the formats that do use them, never
+ * silently ignored. Returns true after printing. */
+static bool unused_by_format(const struct image_handler *h, const struct given_option *opts,
+			     size_t n, unsigned cap, const char *why)
 {
-	return startswith(format, "ext") || streq(format, "qcow2");
+	char *users, *mode;
+	bool refused;
+
+	if (h->caps & cap)
+		return false;
+	users = image_formats_with(cap);
+	mode = xasprintf("--format %s (%s; used by %s)", h->type, why, users);
+	refused = options_unused(mode, opts, n);
+	free(mode);
+	free(users);
+	return refused;
+}
+
+/* Whether an option given is one format @h has no use for (then said). */
+static bool format_ignores(const struct image_handler *h, bool size_given, bool extra_given,
+			   const struct image_opts *o, bool name_given)
+{
+	const struct given_option ext_opts[] = {
+		{ "size", size_given }, { "extra-space", extra_given }, { "label", o->label != NULL },
+	};
+	const struct given_option name_opt[] = { { "name", name_given } };
+	const struct given_option arch_opt[] = { { "arch", o->arch != NULL } };
+
+	return unused_by_format(h, ext_opts, ARRAY_SIZE(ext_opts), IMAGE_CAP_EXT,
+				"it holds no ext filesystem") ||
+	       unused_by_format(h, name_opt, 1, IMAGE_CAP_NAMED, "it has no UUID or name to seed") ||
+	       unused_by_format(h, arch_opt, 1, IMAGE_CAP_ARCH, "it has no architecture field");
 }
 
 /* Read the tree and the tables; on error print and return -1. */
@@ -52,7 +92,7 @@ static int load(const char *dir, char **tables, size_t ntables, struct tree *t)
 		r = tree_apply_permtab(t, &p, &err);
 	permtab_free(&p);
 	if (r < 0) {
-		vmb_error("mkimage: %s", err);
+		vmb_error("%s", err);
 		free(err);
 		return -1;
 	}
@@ -81,11 +121,12 @@ int cmd_mkimage(int argc, char **argv)
 	const struct image_handler *h;
 	char **tables = NULL, *err = NULL;
 	size_t ntables = 0;
-	bool size_given = false, extra_given = false;
+	bool size_given = false, extra_given = false, name_given = false;
 	struct tree t;
+	struct opt_parser op = OPT_PARSER(argc, argv, "", opts, "p");
 	int c, rc = 2;
 
-	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+	while ((c = opt_next(&op)) != -1) {
 		switch (c) {
 		case 't': dir = optarg; break;
 		case 'p':
@@ -94,17 +135,20 @@ int cmd_mkimage(int argc, char **argv)
 		case 'f': format = optarg; break;
 		case 'o': o.output = optarg; break;
 		case 's':
-			if (image_size_arg("mkimage", "--size", optarg, &o.size) < 0)
-				goto out;
+			if (image_size_arg("--size", optarg, &o.size, &err) < 0)
+				goto refuse;
 			size_given = true;
 			break;
 		case 'x':
-			if (image_size_arg("mkimage", "--extra-space", optarg, &o.extra) < 0)
-				goto out;
+			if (image_size_arg("--extra-space", optarg, &o.extra, &err) < 0)
+				goto refuse;
 			extra_given = true;
 			break;
 		case 'L': o.label = optarg; break;
-		case 'n': o.name = optarg; break;
+		case 'n':
+			o.name = optarg;
+			name_given = true;
+			break;
 		case 'e': epoch = optarg; break;
 		case 'a': o.arch = optarg; break;
 		case 'h':
@@ -117,11 +161,11 @@ int cmd_mkimage(int argc, char **argv)
 		}
 	}
 	if (optind < argc) {
-		vmb_error("mkimage: unexpected argument '%s' (options only; see --help)", argv[optind]);
+		vmb_error("unexpected argument '%s' (options only; see --help)", argv[optind]);
 		goto out;
 	}
 	if (!dir || !format || !o.output) {
-		vmb_error("mkimage: --tree, --format and --output are required (see --help)");
+		vmb_error("--tree, --format and --output are required (see --help)");
 		goto out;
 	}
 	h = image_handler_find(format);
@@ -134,39 +178,36 @@ int cmd_mkimage(int argc, char **argv)
 			names[i] = image_handlers[i]->type;
 		near = closest_word(format, names, image_nhandlers);
 		if (near)
-			vmb_error("mkimage: unknown format '%s' (did you mean '%s'?); valid: %s", format,
+			vmb_error("unknown format '%s' (did you mean '%s'?); valid: %s", format,
 				  near, list);
 		else
-			vmb_error("mkimage: unknown format '%s'; valid: %s", format, list);
+			vmb_error("unknown format '%s'; valid: %s", format, list);
 		free(list);
 		goto out;
 	}
-	if (!holds_ext(format) && (size_given || extra_given || o.label)) {
-		vmb_error("mkimage: --size, --extra-space and --label apply to ext2, ext3, ext4, "
-			  "ext2.gz and qcow2 images, not %s", format);
+	if (format_ignores(h, size_given, extra_given, &o, name_given))
 		goto out;
-	}
 	if (size_given && o.size == 0) {
-		vmb_error("mkimage: --size 0 is not a size; leave --size out for the automatic size");
+		vmb_error("--size 0 is not a size; leave --size out for the automatic size");
 		goto out;
 	}
-	if (o.arch && !streq(format, "uImage")) {
-		vmb_error("mkimage: --arch applies to uImage only");
-		goto out;
-	}
-	if (image_epoch_arg("mkimage", epoch, &o.epoch) < 0)
-		goto out;
+	if (image_epoch_arg(epoch, &o.epoch, &err) < 0)
+		goto refuse;
 
 	rc = 1;
 	if (load(dir, tables, ntables, &t) == 0) {
 		if (image_build(h, &t, &o, &err) == 0) {
 			rc = 0;
 		} else {
-			vmb_error("mkimage: %s: %s", o.output, err);
+			vmb_error("%s: %s", o.output, err);
 			free(err);
 		}
 	}
 	tree_free(&t);
+	goto out;
+refuse:
+	vmb_report(err);
+	free(err);
 out:
 	free(tables);
 	return rc;

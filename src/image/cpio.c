@@ -152,9 +152,10 @@ static int cpio_gz_generate(struct image_job *j, char **err)
 }
 
 const struct image_handler image_cpio = {
-	.type = "cpio", .summary = "cpio newc archive (initramfs)", .generate = cpio_generate,
+	.type = "cpio", .summary = "cpio newc archive (initramfs)", .caps = IMAGE_CAP_CPIO,
+	.generate = cpio_generate,
 };
 const struct image_handler image_cpio_gz = {
-	.type = "cpio.gz", .summary = "gzip'd cpio newc archive (initramfs)",
+	.type = "cpio.gz", .summary = "gzip'd cpio newc archive (initramfs)", .caps = IMAGE_CAP_CPIO,
 	.generate = cpio_gz_generate,
 };

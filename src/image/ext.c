@@ -246,13 +246,19 @@ static int ext_generate(struct image_job *j, char **err)
 
 const struct image_handler image_ext2 = {
 	.type = "ext2", .summary = "ext2 filesystem image (libext2fs)",
+	.caps = IMAGE_CAP_EXT | IMAGE_CAP_EXT_RAW | IMAGE_CAP_NAMED,
+	.check_tool = "e2fsck", .check_arg = "-fn",
 	.setup = ext_setup, .generate = ext_generate,
 };
 const struct image_handler image_ext3 = {
 	.type = "ext3", .summary = "ext3 filesystem image (ext2 + journal)",
+	.caps = IMAGE_CAP_EXT | IMAGE_CAP_EXT_RAW | IMAGE_CAP_NAMED,
+	.check_tool = "e2fsck", .check_arg = "-fn",
 	.setup = ext_setup, .generate = ext_generate,
 };
 const struct image_handler image_ext4 = {
 	.type = "ext4", .summary = "ext4 filesystem image (extents, metadata checksums)",
+	.caps = IMAGE_CAP_EXT | IMAGE_CAP_EXT_RAW | IMAGE_CAP_NAMED,
+	.check_tool = "e2fsck", .check_arg = "-fn",
 	.setup = ext_setup, .generate = ext_generate,
 };

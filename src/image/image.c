@@ -25,17 +25,33 @@ const struct image_handler *image_handler_find(const char *type)
 	return NULL;
 }
 
-char *image_format_list(void)
+bool image_format_has(const char *type, unsigned caps)
+{
+	const struct image_handler *h = image_handler_find(type);
+
+	return h && (h->caps & caps) == caps;
+}
+
+char *image_formats_with(unsigned caps)
 {
 	char *list = xstrdup("");
 
 	for (size_t i = 0; i < image_nhandlers; i++) {
-		char *next = xasprintf("%s%s%s", list, i ? ", " : "", image_handlers[i]->type);
+		char *next;
+
+		if ((image_handlers[i]->caps & caps) != caps)
+			continue;
+		next = xasprintf("%s%s%s", list, *list ? ", " : "", image_handlers[i]->type);
 
 		free(list);
 		list = next;
 	}
 	return list;
+}
+
+char *image_format_list(void)
+{
+	return image_formats_with(0);
 }
 
 bool image_parse_size(const char *s, uint64_t *out)
@@ -73,15 +89,15 @@ bool image_parse_size(const char *s, uint64_t *out)
 	return true;
 }
 
-int image_size_arg(const char *cmd, const char *opt, const char *s, uint64_t *out)
+int image_size_arg(const char *opt, const char *s, uint64_t *out, char **err)
 {
 	if (image_parse_size(s, out))
 		return 0;
-	vmb_error("%s: %s '%s' is not a size (bytes, or a number with K, M, G or T)", cmd, opt, s);
+	*err = xasprintf("%s '%s' is not a size (bytes, or a number with K, M, G or T)", opt, s);
 	return -1;
 }
 
-int image_epoch_arg(const char *cmd, const char *arg, uint64_t *out)
+int image_epoch_arg(const char *arg, uint64_t *out, char **err)
 {
 	const char *from = arg ? "--epoch" : "SOURCE_DATE_EPOCH";
 	const char *s = arg ? arg : getenv("SOURCE_DATE_EPOCH");
@@ -89,16 +105,15 @@ int image_epoch_arg(const char *cmd, const char *arg, uint64_t *out)
 	char *end;
 
 	if (!s || (!arg && !*s)) {
-		vmb_error("%s: no epoch for the image's timestamps: set SOURCE_DATE_EPOCH or give "
-			  "--epoch SECONDS (e.g. the last commit's time: git log -1 --format=%%ct)",
-			  cmd);
+		*err = xstrdup("no epoch for the image's timestamps: set SOURCE_DATE_EPOCH or give "
+			       "--epoch SECONDS (e.g. the last commit's time: git log -1 --format=%ct)");
 		return -1;
 	}
 	errno = 0;
 	v = strtoull(s, &end, 10);
 	if (*s < '0' || *s > '9' || *end || errno || v > IMAGE_EPOCH_MAX) {
-		vmb_error("%s: %s '%s' is not a time in seconds since 1970 between 0 and %llu", cmd,
-			  from, s, IMAGE_EPOCH_MAX);
+		*err = xasprintf("%s '%s' is not a time in seconds since 1970 between 0 and %llu", from,
+				 s, IMAGE_EPOCH_MAX);
 		return -1;
 	}
 	*out = v;
@@ -170,7 +185,7 @@ int image_build(const struct image_handler *h, struct tree *t, const struct imag
 	if (r == 0)
 		r = h->generate(&j, err);
 	if (r == 0)
-		r = image_verify(h->type, j.tmp, err) < 0 ? -EIO : 0;
+		r = image_verify(h, j.tmp, err) < 0 ? -EIO : 0;
 	if (r == 0)
 		r = output_publish(j.tmp, out.path, err) < 0 ? -EIO : 0;
 	else if (j.tmp)

@@ -348,5 +348,6 @@ static int tar_bz2_generate(struct image_job *j, char **err)
 
 const struct image_handler image_tar_bz2 = {
 	.type = "tar.bz2", .summary = "bzip2'd POSIX tar archive (numeric owners)",
+	.caps = IMAGE_CAP_TAR_BZ2, .check_tool = "bzip2", .check_arg = "-t",
 	.generate = tar_bz2_generate,
 };

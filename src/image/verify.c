@@ -5,7 +5,7 @@
  * as an error, never as an image that boots into fsck or a kernel panic.
  */
 #include "image.h"
-#include "fileprobe.h"
+#include "probe/fileprobe.h"
 #include "shared/fsutil.h"
 #include "shared/input.h"
 #include "shared/run.h"
@@ -53,32 +53,20 @@ static int run_checker(const char *const argv[], const char *what, const char *p
 	return r < 0 ? -1 : 0;
 }
 
-int image_verify(const char *type, const char *path, char **err)
+int image_verify(const struct image_handler *h, const char *path, char **err)
 {
 	struct probe_result pr;
 	int e;
 
-	if (startswith(type, "ext") && !endswith(type, ".gz")) {
-		const char *const argv[] = { tool_path("e2fsck"), "-fn", path, NULL };
+	if (h->check_tool) {
+		const char *const argv[] = { tool_path(h->check_tool), h->check_arg, path, NULL };
+		char *what = xasprintf("%s %s", h->check_tool, h->check_arg);
+		int r = run_checker(argv, what, path, err);
 
-		return run_checker(argv, "e2fsck -fn", path, err);
+		free(what);
+		return r;
 	}
-	if (streq(type, "qcow2")) {
-		const char *const argv[] = { tool_path("qemu-img"), "check", path, NULL };
-
-		return run_checker(argv, "qemu-img check", path, err);
-	}
-	if (streq(type, "ext2.gz")) {
-		const char *const argv[] = { tool_path("gzip"), "-t", path, NULL };
-
-		return run_checker(argv, "gzip -t", path, err);
-	}
-	if (streq(type, "tar.bz2")) {
-		const char *const argv[] = { tool_path("bzip2"), "-t", path, NULL };
-
-		return run_checker(argv, "bzip2 -t", path, err);
-	}
-	if (!startswith(type, "cpio"))
+	if (!(h->caps & IMAGE_CAP_CPIO))
 		return 0; /* uImage: mkimage wrote and checksummed the cpio.gz we verified */
 	/* cpio: every entry listed to the trailer (and the gzip stream to its
 	 * checksum), in process, as 'cpio -t' would. */
@@ -90,8 +78,8 @@ int image_verify(const char *type, const char *path, char **err)
 		free(why);
 		return -1;
 	}
-	if (!streq(pr.format, type) || pr.problem[0]) {
-		*err = xasprintf("the written %s archive is not whole (%s); the previous output was kept", type,
+	if (!streq(pr.format, h->type) || pr.problem[0]) {
+		*err = xasprintf("the written %s archive is not whole (%s); the previous output was kept", h->type,
 				 pr.problem[0] ? pr.problem : pr.description);
 		return -1;
 	}

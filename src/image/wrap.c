@@ -136,13 +136,18 @@ static int uimage_generate(struct image_job *j, char **err)
 }
 
 const struct image_handler image_ext2_gz = {
-	.type = "ext2.gz", .summary = "gzip'd ext2 image", .generate = ext2_gz_generate,
+	.type = "ext2.gz", .summary = "gzip'd ext2 image",
+	.caps = IMAGE_CAP_EXT | IMAGE_CAP_NAMED, .unwrap = IMAGE_UNWRAP_GZIP,
+	.check_tool = "gzip", .check_arg = "-t", .generate = ext2_gz_generate,
 };
 const struct image_handler image_qcow2 = {
 	.type = "qcow2", .summary = "ext4 image in a QEMU qcow2 container (qemu-img)",
+	.caps = IMAGE_CAP_EXT | IMAGE_CAP_NAMED, .unwrap = IMAGE_UNWRAP_QCOW2,
+	.check_tool = "qemu-img", .check_arg = "check",
 	.generate = qcow2_generate,
 };
 const struct image_handler image_uimage = {
 	.type = "uImage", .summary = "U-Boot ramdisk of the cpio.gz initramfs (mkimage)",
+	.caps = IMAGE_CAP_NAMED | IMAGE_CAP_ARCH | IMAGE_CAP_UIMAGE,
 	.setup = uimage_setup, .generate = uimage_generate,
 };

@@ -9,6 +9,7 @@
  */
 #include "commands.h"
 #include "scc/cfg.h"
+#include "shared/options.h"
 #include "shared/outfile.h"
 #include "scc/symtab.h"
 #include "shared/fsutil.h"
@@ -32,7 +33,7 @@ static int load(const char *path, struct cfg_file *f)
 
 	if (cfg_parse_file(path, f, &err) == 0)
 		return 0;
-	vmb_error("diffconfig: %s", err);
+	vmb_error("%s", err);
 	free(err);
 	return -1;
 }
@@ -135,7 +136,8 @@ int cmd_diffconfig(int argc, char **argv)
 	size_t n;
 	int c, rc = 1;
 
-	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+	struct opt_parser op = OPT_PARSER(argc, argv, "", opts, "");
+	while ((c = opt_next(&op)) != -1) {
 		switch (c) {
 		case 'n': name = optarg; break;
 		case 'o': obj = optarg; break;
@@ -148,7 +150,7 @@ int cmd_diffconfig(int argc, char **argv)
 	if (!name || !obj || !out || optind != argc)
 		goto usage;
 	if (update && !*update) {
-		vmb_error("diffconfig: kernel %s has no %s.cfg of its own in its description to update; "
+		vmb_error("kernel %s has no %s.cfg of its own in its description to update; "
 			  "use the fragment %s instead", name, name, out);
 		return 1;
 	}
@@ -178,7 +180,7 @@ int cmd_diffconfig(int argc, char **argv)
 			strappendf(&text, "%s\n", lines[i]);
 	}
 	if (outfile_write(update ? update : out, text, strlen(text), &err) < 0) {
-		vmb_error("diffconfig: %s", err);
+		vmb_error("%s", err);
 		free(err);
 	} else if (update) {
 		printf("diffconfig: %s: %zu option%s folded into %s\n", name, n, n == 1 ? "" : "s", update);

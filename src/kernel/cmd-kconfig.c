@@ -16,6 +16,7 @@
 #include "commands.h"
 #include "scc/cfg.h"
 #include "scc/merge.h"
+#include "shared/options.h"
 #include "shared/outfile.h"
 #include "shared/fsutil.h"
 #include "shared/run.h"
@@ -122,7 +123,7 @@ static int configure_kernel(const struct kconfig_args *a)
 		return 2;
 	}
 	if (!endswith(a->mode, "config")) {
-		vmb_error("kconfig: '%s' is not a kbuild configuration target (allnoconfig, alldefconfig, tinyconfig, defconfig, ...)",
+		vmb_error("'%s' is not a kbuild configuration target (allnoconfig, alldefconfig, tinyconfig, defconfig, ...)",
 			  a->mode);
 		return 2;
 	}
@@ -153,7 +154,7 @@ static int configure_kernel(const struct kconfig_args *a)
 			r = kbuild(a, "olddefconfig", NULL);
 	}
 	if (r == 0 && copy_file_atomic(config, saved, &err) < 0) {
-		vmb_error("kconfig: %s", err);
+		vmb_error("%s", err);
 		free(err);
 		r = -1;
 	}
@@ -175,7 +176,8 @@ int cmd_kconfig(int argc, char **argv)
 	const char **vars = xcalloc((size_t)argc, sizeof(*vars));
 	int c, rc;
 
-	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+	struct opt_parser op = OPT_PARSER(argc, argv, "", opts, "V");
+	while ((c = opt_next(&op)) != -1) {
 		switch (c) {
 		case 'k': a.ksrc = optarg; break;
 		case 'o': a.obj = optarg; break;
@@ -185,7 +187,7 @@ int cmd_kconfig(int argc, char **argv)
 		case 'M': a.make = optarg; break;
 		case 'V':
 			if (!strchr(optarg, '=')) {
-				vmb_error("kconfig: --make-var wants NAME=VALUE, not '%s'", optarg);
+				vmb_error("--make-var wants NAME=VALUE, not '%s'", optarg);
 				free(vars);
 				return 2;
 			}

@@ -26,6 +26,7 @@
 #include "commands.h"
 #include "deploy/deploy.h"
 #include "kernel/kstore.h"
+#include "shared/options.h"
 #include "shared/fsutil.h"
 #include "shared/run.h"
 #include "shared/tool.h"
@@ -231,7 +232,8 @@ int cmd_kernel_store(int argc, char **argv)
 	const char *obj = NULL, *image = NULL, *entry = NULL;
 	int c;
 
-	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+	struct opt_parser op = OPT_PARSER(argc, argv, "", opts, "");
+	while ((c = opt_next(&op)) != -1) {
 		switch (c) {
 		case 'o': obj = optarg; break;
 		case 'i': image = optarg; break;
@@ -259,7 +261,8 @@ int cmd_kernel_deploy(int argc, char **argv)
 	const char *name = NULL, *entry = NULL, *image = NULL, *to = NULL;
 	int c;
 
-	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+	struct opt_parser op = OPT_PARSER(argc, argv, "", opts, "");
+	while ((c = opt_next(&op)) != -1) {
 		switch (c) {
 		case 'n': name = optarg; break;
 		case 'e': entry = optarg; break;

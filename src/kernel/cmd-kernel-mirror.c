@@ -7,6 +7,7 @@
  */
 #include "commands.h"
 #include "kernel/kstore.h"
+#include "shared/options.h"
 #include "shared/util.h"
 
 #include <getopt.h>
@@ -31,17 +32,18 @@ int cmd_kernel_fetch(int argc, char **argv)
 		{ NULL, 0, NULL, 0 },
 	};
 	const char *store = NULL, *key = NULL, *from = NULL;
-	char **mirrors = xcalloc((size_t)argc, sizeof(*mirrors)), *why = NULL;
+	char **mirrors = xcalloc((size_t)argc, sizeof(*mirrors)), *why = NULL, *err = NULL;
 	size_t n = 0;
 	int c, rc = 2;
 
-	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+	struct opt_parser op = OPT_PARSER(argc, argv, "", opts, "m");
+	while ((c = opt_next(&op)) != -1) {
 		switch (c) {
 		case 's': store = optarg; break;
 		case 'k': key = optarg; break;
 		case 'm':
 			if (!kstore_mirror_valid(optarg, &why)) {
-				vmb_error("kernel-fetch: --mirror: %s", why);
+				vmb_error("--mirror: %s", why);
 				goto out;
 			}
 			mirrors[n++] = optarg;
@@ -54,16 +56,18 @@ int cmd_kernel_fetch(int argc, char **argv)
 		fetch_usage(stderr);
 		goto out;
 	}
-	switch (kstore_fetch(store, key, mirrors, n, &from)) {
+	switch (kstore_fetch(store, key, mirrors, n, &from, &err)) {
 	case 0:
 		printf("kernel %s from %s\n", key, from);
 		rc = 0;
 		break;
 	case 1:
-		fprintf(stderr, "vmbundle: kernel-fetch: no mirror has a good entry for kernel %s\n", key);
+		vmb_error("no mirror has a good entry for kernel %s", key);
 		rc = 1;
 		break;
 	default:
+		vmb_report(err);
+		free(err);
 		rc = 2;
 	}
 out:
@@ -81,7 +85,8 @@ int cmd_kernel_publish(int argc, char **argv)
 	const char *store = NULL, *to = NULL;
 	int c, rc = 0;
 
-	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+	struct opt_parser op = OPT_PARSER(argc, argv, "", opts, "m");
+	while ((c = opt_next(&op)) != -1) {
 		switch (c) {
 		case 's': store = optarg; break;
 		case 't': to = optarg; break;
@@ -101,7 +106,7 @@ int cmd_kernel_publish(int argc, char **argv)
 		char *err = NULL;
 
 		if (kstore_publish(store, argv[i], to, &err) < 0) {
-			vmb_error("kernel-publish: %s", err);
+			vmb_error("%s", err);
 			free(err);
 			rc = 1;
 		} else {

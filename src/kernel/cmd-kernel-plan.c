@@ -15,7 +15,9 @@
  * move only when something real did, and a no-op make never enters kbuild.
  */
 #include "commands.h"
+#include "kernel/kplan.h"
 #include "kernel/kstore.h"
+#include "shared/options.h"
 #include "shared/outfile.h"
 #include "scc/pipeline.h"
 #include "scc/queue.h"
@@ -26,7 +28,6 @@
 
 #include <errno.h>
 #include <getopt.h>
-#include <glob.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -48,7 +49,7 @@ static int write_if_changed(const char *path, const char *text)
 	char *err = NULL;
 
 	if (outfile_update(path, text, strlen(text), &err) < 0) {
-		vmb_error("kernel-plan: %s", err);
+		vmb_error("%s", err);
 		free(err);
 		return -1;
 	}
@@ -60,260 +61,8 @@ static int mkdirs(const char *path)
 	int e = mkdir_p(path, 0755);
 
 	if (e < 0)
-		vmb_error("kernel-plan: cannot create %s: %s", path, strerror(-e));
+		vmb_error("cannot create %s: %s", path, strerror(-e));
 	return e;
-}
-
-/* The key kernel @name had before this plan, from its key.mk (malloc'd), or NULL. */
-static char *previous_key(const char *dir, const char *name)
-{
-	char *path = xasprintf("%s/%s/key.mk", dir, name), *text = NULL, *want, *at, *key = NULL;
-	size_t len;
-
-	if (read_file(path, &text, &len) == 0) {
-		want = xasprintf("\nVMB_KEY_%s := ", name);
-		at = strstr(text, want);
-		if (at) {
-			at += strlen(want);
-			key = xstrndup(at, strcspn(at, "\n"));
-		}
-		free(want);
-		free(text);
-	}
-	free(path);
-	return key;
-}
-
-/* Does any kernel other than @name currently use build directory @key? */
-static bool key_shared(const char *dir, const char *name, const char *key)
-{
-	char *pattern = xasprintf("%s/*/key.mk", dir);
-	bool shared = false;
-	glob_t g;
-
-	if (glob(pattern, 0, NULL, &g) == 0) {
-		for (size_t i = 0; i < g.gl_pathc && !shared; i++) {
-			char *other = xstrdup(g.gl_pathv[i]);
-			char *slash = strrchr(other, '/');
-			char *prev;
-
-			*slash = '\0';
-			slash = strrchr(other, '/');
-			if (!streq(slash ? slash + 1 : other, name)) {
-				prev = previous_key(dir, slash ? slash + 1 : other);
-				shared = prev && streq(prev, key);
-				free(prev);
-			}
-			free(other);
-		}
-		globfree(&g);
-	}
-	free(pattern);
-	return shared;
-}
-
-/* The stamps that claim a build directory is configured and built. */
-static void remove_stamps(const char *build)
-{
-	static const char *const stamps[] = { ".vmb-built", ".config.vmb-generated", "kaudit.txt" };
-
-	for (size_t i = 0; i < ARRAY_SIZE(stamps); i++) {
-		char *f = xasprintf("%s/%s", build, stamps[i]);
-
-		unlink(f);
-		free(f);
-	}
-}
-
-/*
- * Give key @key a build directory. kbuild records absolute paths (Linux 6.1
- * builds objtool with them), so a build directory that moved would be
- * rebuilt from scratch: kernel @name therefore always builds in the same
- * place, DIR/build/NAME, and DIR/obj/KEY is a symbolic link to it. When
- * @name's configuration changes, the link for its old key goes and the
- * same directory serves the new key, so kbuild recompiles only what the
- * change touches. A key that already has a directory (another kernel with
- * the same configuration planned first) keeps it. If a kernel that still
- * uses @name's directory under another key exists, the new key gets a
- * fresh directory of its own instead.
- */
-static int link_build_dir(const char *dir, const char *name, const char *key)
-{
-	char *odir = xasprintf("%s/obj/%s", dir, key);
-	char *slot = xasprintf("%s/build/%s", dir, name);
-	char *target = xasprintf("../build/%s", name);
-	char *pattern = xasprintf("%s/obj/*", dir);
-	bool busy = false;
-	struct stat st;
-	glob_t g;
-	int rc = 0;
-
-	if (lstat(odir, &st) == 0)
-		goto out;
-	if (glob(pattern, 0, NULL, &g) == 0) {
-		for (size_t i = 0; i < g.gl_pathc && !busy; i++) {
-			char link[PATH_MAX];
-			ssize_t n = readlink(g.gl_pathv[i], link, sizeof(link) - 1);
-
-			if (n < 0)
-				continue;
-			link[n] = '\0';
-			busy = streq(link, target) && key_shared(dir, name, strrchr(g.gl_pathv[i], '/') + 1);
-		}
-		/* Links to our directory under keys nobody uses any more: their
-		 * stamps would soon describe another configuration's build. */
-		for (size_t i = 0; i < g.gl_pathc && !busy; i++) {
-			char link[PATH_MAX];
-			ssize_t n = readlink(g.gl_pathv[i], link, sizeof(link) - 1);
-
-			if (n >= 0 && (link[n] = '\0', streq(link, target)))
-				unlink(g.gl_pathv[i]);
-		}
-		globfree(&g);
-	}
-	if (busy) {
-		rc = mkdirs(odir);
-		goto out;
-	}
-	if ((rc = mkdirs(slot)) < 0)
-		goto out;
-	remove_stamps(slot);
-	if (symlink(target, odir) < 0 && errno != EEXIST) {
-		vmb_error("kernel-plan: cannot link %s to %s: %s", odir, slot, strerror(errno));
-		rc = -1;
-	}
-out:
-	free(odir);
-	free(slot);
-	free(target);
-	free(pattern);
-	return rc;
-}
-
-/* Where key @key's build directory really is, relative to @dir: kbuild must
- * be given that path, not the link's (malloc'd). */
-static char *build_dir_of(const char *dir, const char *key)
-{
-	char *odir = xasprintf("%s/obj/%s", dir, key);
-	char link[PATH_MAX];
-	ssize_t n = readlink(odir, link, sizeof(link) - 1);
-
-	free(odir);
-	if (n < 0 || strncmp(link, "../", 3) != 0)
-		return xasprintf("obj/%s", key);
-	link[n] = '\0';
-	return xstrdup(link + 3);
-}
-
-/* What identifies the kernel source: a tarball by its path, size and
- * modification time (hashing 140 MB on every plan would cost seconds); a tree
- * by its path and its top Makefile's time. */
-/* The SHA-256 of tarball @real (size @st), from DIR/source-digest when that
- * was made for this very file (same path, size and modification time): a
- * kernel tarball takes a second to hash, and every plan needs it. */
-static int tarball_digest(const char *dir, const char *real, const struct stat *st,
-			  char hex[SHA256_HEX_LEN + 1])
-{
-	char *cache = xasprintf("%s/source-digest", dir), *text = NULL, *want;
-	size_t len;
-	int e;
-
-	want = xasprintf("vmbundle source digest 1\t%s\t%lld\t%lld.%09ld\t", real, (long long)st->st_size,
-			 (long long)st->st_mtim.tv_sec, st->st_mtim.tv_nsec);
-	if (read_file(cache, &text, &len) == 0 && startswith(text, want) &&
-	    strlen(text + strlen(want)) == SHA256_HEX_LEN + 1 && text[len - 1] == '\n') {
-		memcpy(hex, text + strlen(want), SHA256_HEX_LEN);
-		hex[SHA256_HEX_LEN] = '\0';
-		e = 0;
-	} else {
-		e = sha256_file(real, hex);
-		if (e == 0) {
-			char *line = xasprintf("%s%s\n", want, hex);
-
-			if (write_if_changed(cache, line) < 0)
-				vmb_warn("kernel-plan: cannot keep the source digest in %s", cache);
-			free(line);
-		}
-	}
-	free(text);
-	free(want);
-	free(cache);
-	return e;
-}
-
-/*
- * The kernel source's part of the key. A tarball counts by its content, so
- * the same tarball anywhere (another checkout, another machine, another
- * path) gives the same key and kernel-store entries can be shared. A tree
- * counts by where it is and when its top directory last changed: hashing a
- * live tree would cost more than the builds it saves, and a tree being
- * edited is kbuild's business (its build directory is kept, so kbuild
- * rebuilds what changed).
- */
-static int hash_source(struct sha256_ctx *h, const char *dir, const char *source)
-{
-	char real[PATH_MAX], buf[128], hex[SHA256_HEX_LEN + 1];
-	struct stat st;
-	int e;
-
-	if (!realpath(source, real) || stat(real, &st) < 0) {
-		vmb_error("kernel-plan: kernel source %s: %s (re-run configure)", source, strerror(errno));
-		return -1;
-	}
-	if (S_ISDIR(st.st_mode)) {
-		char *mk = xasprintf("%s/Makefile", real);
-		int r = stat(mk, &st);
-
-		free(mk);
-		if (r < 0) {
-			vmb_error("kernel-plan: %s has no Makefile: it is not a kernel tree", real);
-			return -1;
-		}
-		sha256_update_str(h, "tree");
-		sha256_update_str(h, real);
-		snprintf(buf, sizeof(buf), "%lld %lld.%09ld", (long long)st.st_size, (long long)st.st_mtim.tv_sec,
-			 st.st_mtim.tv_nsec);
-		sha256_update_str(h, buf);
-		return 0;
-	}
-	e = tarball_digest(dir, real, &st, hex);
-	if (e < 0) {
-		vmb_error("kernel-plan: cannot read kernel source %s: %s", real, strerror(-e));
-		return -1;
-	}
-	sha256_update_str(h, "tarball");
-	sha256_update_str(h, hex);
-	return 0;
-}
-
-/* The compiler's own words about its version ("gcc (Debian 12.2.0-14) 12.2.0"):
- * a compiler upgrade must rebuild every kernel. */
-static int hash_toolchain(struct sha256_ctx *h, const char *cc)
-{
-	const char *argv[] = { cc, "--version", NULL };
-	struct run_opts o = { .out = { RUN_PIPE, NULL, -1 } };
-	struct run_child child;
-	char buf[4096];
-	size_t len = 0;
-	ssize_t n;
-	char *err = NULL;
-
-	if (run_start(argv, &o, &child, &err) < 0) {
-		vmb_error("kernel-plan: %s", err);
-		free(err);
-		return -1;
-	}
-	while (len < sizeof(buf) - 1 && (n = read(child.out_fd, buf + len, sizeof(buf) - 1 - len)) > 0)
-		len += (size_t)n;
-	buf[len] = '\0';
-	if (run_wait(&child, &err) < 0) {
-		vmb_error("kernel-plan: %s", err);
-		free(err);
-		return -1;
-	}
-	buf[strcspn(buf, "\n")] = '\0';
-	sha256_update_str(h, buf);
-	return 0;
 }
 
 /* Every file the description was made from, sorted and unique. */
@@ -353,9 +102,16 @@ static int fetch_from_mirrors(const struct plan_args *a, const char *key, const 
 	int r = 0;
 
 	if (a->nmirrors && a->store && access(have, F_OK) < 0 && access(live, F_OK) < 0) {
-		r = kstore_fetch(a->store, key, a->mirrors, a->nmirrors, &from);
+		char *err = NULL;
+
+		r = kstore_fetch(a->store, key, a->mirrors, a->nmirrors, &from, &err);
 		if (r == 0)
 			printf("  %-7s %s (kernel %s from %s)\n", "FETCH", a->name, key, from);
+		if (r < 0) {
+			err_while(&err, "fetching kernel %s for '%s' from its mirrors", key, a->name);
+			vmb_report(err);
+			free(err);
+		}
 		r = r < 0 ? -1 : 0;
 	}
 	free(have);
@@ -418,24 +174,15 @@ static int plan(const struct plan_args *a)
 		patchset[16] = '\0'; /* a short name for the patched tree's directory */
 	}
 
-	struct sha256_ctx *h = sha256_new();
-	/* The store's format: 2 since the modules tarball leaves out the build
-	 * tree's build/ and source links, and the audit report shows paths
-	 * relative to the build tree (entries of format 1 name another tree);
-	 * 3 since a tarball source counts by its content, not its path, and
-	 * every entry has a MANIFEST. */
-	sha256_update_str(h, "vmbundle kernel key 3");
-	sha256_update_str(h, a->arch);
-	sha256_update_str(h, a->image);
-	sha256_update_str(h, mode);
-	sha256_update_str(h, patchset);
-	sha256_update_str(h, merged);
-	if (mkdirs(a->dir) < 0 || hash_source(h, a->dir, a->source) < 0 || hash_toolchain(h, a->cc) < 0) {
-		sha256_finish(h, key);
+	struct kplan_key_in kin = {
+		.dir = a->dir, .arch = a->arch, .image = a->image, .mode = mode, .patchset = patchset,
+		.merged = merged, .source = a->source, .cc = a->cc,
+	};
+	if (kplan_key(&kin, key, &err) < 0) {
+		err_while(&err, "computing kernel %s's content key", a->name);
+		vmb_report(err);
 		goto out;
 	}
-	sha256_finish(h, key);
-	key[20] = '\0'; /* 80 bits name a build directory without collisions in practice */
 
 	for (size_t i = 0; i < p.res.nfrags; i++) {
 		const char *base = strrchr(p.res.frags[i].path, '/');
@@ -447,11 +194,15 @@ static int plan(const struct plan_args *a)
 	}
 
 	kdir = xasprintf("%s/%s", a->dir, a->name);
-	odir = xasprintf("%s/obj", a->dir);
-	if (mkdirs(kdir) < 0 || mkdirs(odir) < 0 || link_build_dir(a->dir, a->name, key) < 0)
+	if (mkdirs(kdir) < 0)
 		goto out;
-	strappendf(&odir, "/%s", key);
-	build = build_dir_of(a->dir, key);
+	/* It makes DIR/obj and the key's link in it. */
+	if (kplan_link_build_dir(a->dir, a->name, key, &err) < 0) {
+		vmb_report(err);
+		goto out;
+	}
+	odir = xasprintf("%s/obj/%s", a->dir, key);
+	build = kplan_build_dir_of(a->dir, key);
 	struct { const char *dir, *file, *text; } outs[] = {
 		{ kdir, "queue", queue }, { kdir, "merged.cfg", merged }, { kdir, "patches", patches },
 		{ odir, "queue", queue }, { odir, "merged.cfg", merged },
@@ -527,7 +278,8 @@ int cmd_kernel_plan(int argc, char **argv)
 	a.dirs = xcalloc((size_t)argc, sizeof(*a.dirs));
 	a.defines = xcalloc((size_t)argc, sizeof(*a.defines));
 	a.mirrors = xcalloc((size_t)argc, sizeof(*a.mirrors));
-	while ((c = getopt_long(argc, argv, "I:D:", opts, NULL)) != -1) {
+	struct opt_parser op = OPT_PARSER(argc, argv, "I:D:", opts, "IDm");
+	while ((c = opt_next(&op)) != -1) {
 		switch (c) {
 		case 'n': a.name = optarg; break;
 		case 'd': a.dir = optarg; break;
@@ -542,7 +294,7 @@ int cmd_kernel_plan(int argc, char **argv)
 			char *why = NULL;
 
 			if (!kstore_mirror_valid(optarg, &why)) {
-				vmb_error("kernel-plan: --mirror: %s", why);
+				vmb_error("--mirror: %s", why);
 				free(why);
 				rc = 2;
 				goto out;
@@ -560,7 +312,7 @@ int cmd_kernel_plan(int argc, char **argv)
 		goto out;
 	}
 	if (!valid_object_name(a.name)) {
-		vmb_error("kernel-plan: invalid kernel name '%s'", a.name);
+		vmb_error("invalid kernel name '%s'", a.name);
 		rc = 2;
 		goto out;
 	}

@@ -8,6 +8,7 @@
  * renamed when every patch applied.
  */
 #include "commands.h"
+#include "shared/options.h"
 #include "shared/fsutil.h"
 #include "shared/run.h"
 #include "shared/tool.h"
@@ -33,7 +34,8 @@ int cmd_patch_tree(int argc, char **argv)
 	char *tmp, *err = NULL, *stamp;
 	int c, rc = 1;
 
-	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+	struct opt_parser op = OPT_PARSER(argc, argv, "", opts, "");
+	while ((c = opt_next(&op)) != -1) {
 		switch (c) {
 		case 'f': from = optarg; break;
 		case 't': to = optarg; break;
@@ -56,11 +58,11 @@ int cmd_patch_tree(int argc, char **argv)
 		if (e == 0)
 			e = remove_tree(to);
 		if (e < 0) {
-			vmb_error("patch-tree: cannot remove an old %s: %s", to, strerror(-e));
+			vmb_error("cannot remove an old %s: %s", to, strerror(-e));
 			goto out;
 		}
 		if (run(cp, NULL, &err) < 0) {
-			vmb_error("patch-tree: %s", err);
+			vmb_error("%s", err);
 			goto out;
 		}
 	}
@@ -69,25 +71,25 @@ int cmd_patch_tree(int argc, char **argv)
 					"--no-backup-if-mismatch", "-s", "-i", argv[i], NULL };
 
 		if (run(patch, NULL, &err) < 0) {
-			vmb_error("patch-tree: %s does not apply to %s (%s); fix the patch or remove it from the description",
+			vmb_error("%s does not apply to %s (%s); fix the patch or remove it from the description",
 				  argv[i], from, err);
 			goto out;
 		}
 	}
 	if (rename(tmp, to) < 0) {
-		vmb_error("patch-tree: cannot rename %s to %s: %s", tmp, to, strerror(errno));
+		vmb_error("cannot rename %s to %s: %s", tmp, to, strerror(errno));
 		goto out;
 	}
 	int fd = open(stamp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
 	if (fd < 0) {
-		vmb_error("patch-tree: cannot create %s: %s", stamp, strerror(errno));
+		vmb_error("cannot create %s: %s", stamp, strerror(errno));
 		goto out;
 	}
 	close(fd);
 	rc = 0;
 out:
 	if (rc && remove_tree(tmp) < 0)
-		vmb_warn("patch-tree: could not remove %s", tmp);
+		vmb_warn("could not remove %s", tmp);
 	free(err);
 	free(tmp);
 	free(stamp);

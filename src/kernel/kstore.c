@@ -400,19 +400,19 @@ static int fetch_one(const char *url, const char *key, const char *tmp, char **w
 }
 
 int kstore_fetch(const char *store, const char *key, char *const *mirrors, size_t nmirrors,
-		 const char **from)
+		 const char **from, char **err)
 {
 	char *dest = xasprintf("%s/%s", store, key);
 	int rc = 1, e;
 
 	if (!key_ok(key)) {
-		vmb_error("kernel-store: '%s' is not a kernel key", key);
+		*err = xasprintf("'%s' is not a kernel key", key);
 		free(dest);
 		return -1;
 	}
 	e = mkdir_p(store, 0755);
 	if (e < 0) {
-		vmb_error("cannot create kernel store '%s': %s", store, strerror(-e));
+		*err = xasprintf("cannot create kernel store '%s': %s", store, strerror(-e));
 		free(dest);
 		return -1;
 	}
@@ -421,14 +421,15 @@ int kstore_fetch(const char *store, const char *key, char *const *mirrors, size_
 		int r;
 
 		if (!mkdtemp(tmp)) {
-			vmb_error("cannot create a directory in kernel store '%s': %s", store, strerror(errno));
+			*err = xasprintf("cannot create a directory in kernel store '%s': %s", store,
+					 strerror(errno));
 			free(tmp);
 			rc = -1;
 			break;
 		}
 		r = fetch_one(mirrors[i], key, tmp, &why);
 		if (r == 0 && chmod(tmp, 0755) < 0) {
-			vmb_error("cannot make '%s' readable: %s", tmp, strerror(errno));
+			*err = xasprintf("cannot make '%s' readable: %s", tmp, strerror(errno));
 			rc = -1;
 		} else if (r == 0 && rename(tmp, dest) == 0) {
 			*from = mirrors[i];
@@ -437,7 +438,7 @@ int kstore_fetch(const char *store, const char *key, char *const *mirrors, size_
 			*from = mirrors[i]; /* fetched or built beside us meanwhile: the same kernel */
 			rc = 0;
 		} else if (r == 0) {
-			vmb_error("cannot rename '%s' to '%s': %s", tmp, dest, strerror(errno));
+			*err = xasprintf("cannot rename '%s' to '%s': %s", tmp, dest, strerror(errno));
 			rc = -1;
 		} else if (r < 0) {
 			vmb_warn("kernel-store mirror %s: entry %s ignored: %s", mirrors[i], key, why);

@@ -36,9 +36,10 @@ bool kstore_mirror_valid(const char *url, char **why);
 /* Fetch key @key from the first of @mirrors that has a good entry into
  * @store/@key (through a temporary directory renamed into place). Returns 0
  * with *from set to the mirror used, 1 when no mirror has a good entry (each
- * bad one said on stderr), or -1 on a local error (said on stderr). */
+ * bad one ignored with a warning saying why), or -1 on a local error, with
+ * *err (malloc'd). */
 int kstore_fetch(const char *store, const char *key, char *const *mirrors, size_t nmirrors,
-		 const char **from);
+		 const char **from, char **err);
 /* Publish @store/@key into the mirror directory @to as @to/@key, atomically:
  * concurrent publishers of one key leave one complete entry. An entry with
  * no MANIFEST (written before there were mirrors) gets one first. Returns

@@ -31,7 +31,8 @@ static void load_kvm_module(void)
 	}
 }
 
-int accel_choose(const char *want, const char *guest, enum accel *out, char **err)
+int accel_choose(const char *want, const char *guest, enum accel *out, char **fallback,
+		 char **err)
 {
 	char *why = NULL;
 
@@ -49,11 +50,7 @@ int accel_choose(const char *want, const char *guest, enum accel *out, char **er
 		free(why);
 		return -1;
 	}
-	/* The one line that says why a guest is slow. */
-	printf("%s: KVM unavailable (%s): %s runs under TCG emulation (much slower)\n", vmb_progname,
-	       why, guest);
-	fflush(stdout);
-	free(why);
+	*fallback = why;
 	*out = ACCEL_TCG;
 	return 0;
 }

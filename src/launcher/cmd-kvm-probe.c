@@ -9,6 +9,7 @@
  */
 #include "commands.h"
 #include "launcher/kvmdev.h"
+#include "shared/options.h"
 #include "shared/fsutil.h"
 #include "shared/run.h"
 #include "shared/util.h"
@@ -191,7 +192,8 @@ int cmd_kvm_probe(int argc, char **argv)
 	bool quiet = false, kvm;
 	char *why = NULL;
 
-	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+	struct opt_parser op = OPT_PARSER(argc, argv, "", opts, "");
+	while ((c = opt_next(&op)) != -1) {
 		switch (c) {
 		case 'k': kernel = optarg; break;
 		case 'q': q.qemu = optarg; break;
@@ -200,7 +202,7 @@ int cmd_kvm_probe(int argc, char **argv)
 		case 't':
 			timeout_s = atoi(optarg);
 			if (timeout_s <= 0) {
-				vmb_error("kvm-probe: --timeout wants a number of seconds, not '%s'", optarg);
+				vmb_error("--timeout wants a number of seconds, not '%s'", optarg);
 				return 2;
 			}
 			break;
@@ -214,7 +216,7 @@ int cmd_kvm_probe(int argc, char **argv)
 		return 2;
 	}
 	if (kernel && access(kernel, R_OK) < 0) {
-		vmb_error("kvm-probe: %s: cannot read: %s", kernel, strerror(errno));
+		vmb_error("%s: cannot read: %s", kernel, strerror(errno));
 		return 2;
 	}
 	kvm = kvm_dev_probe("/dev/kvm", &why) == 0 && qemu_runs_kvm(&q, kernel, timeout_s, &why) == 0;

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 #include "guest.h"
-#include "conf.h"
+#include "decl/conf.h"
 #include "shared/input.h"
 #include "shared/strlist.h"
 
@@ -355,9 +355,11 @@ const char *launch_guest_cmdline(const struct launch_guest *g)
 		return g->cmdline;
 	/* As the stager writes it: a guest with a screen prints there too. */
 	if (g->display != DISPLAY_NONE)
+		/* A screen is read by a person: the whole log, no loglevel. */
 		return g->ndisks ? "console=tty0 console=ttyS0 root=/dev/vda rw panic=-1"
 				 : "console=tty0 console=ttyS0 panic=-1";
-	return g->ndisks ? "console=ttyS0 root=/dev/vda rw panic=-1" : "console=ttyS0 panic=-1";
+	return g->ndisks ? "console=ttyS0 root=/dev/vda rw " GUEST_BOOT_QUIET "panic=-1"
+			 : "console=ttyS0 " GUEST_BOOT_QUIET "panic=-1";
 }
 
 int launch_guest_cmp_autostart(const void *a, const void *b)

@@ -2,15 +2,15 @@
 /*
  * A staged guest as the launcher sees it: /etc/vmbundle/guests/NAME.conf,
  * written by the stager in the format of doc/pipeline.md and parsed with the
- * project's strict declaration parser (src/conf.c). A struct launch_guest
- * is one launch configuration; the stager's struct guest (src/stage/guest.h)
+ * project's strict declaration parser (src/decl/conf.c). A struct launch_guest
+ * is one launch configuration; the stager's struct guest (src/decl/guest.h)
  * is a declared guest, before staging.
  */
 #ifndef VMB_GUEST_H
 #define VMB_GUEST_H
 
-#include "guest-defaults.h"
-#include "share.h"
+#include "decl/guest-defaults.h"
+#include "decl/share.h"
 #include "shared/devspec.h"
 #include "shared/util.h"
 
@@ -20,7 +20,7 @@
 enum guest_net { GUEST_NET_USER, GUEST_NET_BRIDGE, GUEST_NET_NONE };
 enum disk_format { DISK_RAW, DISK_QCOW2 };
 
-/* Defaults for keys a launch configuration leaves out: src/guest-defaults.h. */
+/* Defaults for keys a launch configuration leaves out: src/decl/guest-defaults.h. */
 
 struct launch_guest {
 	char *name;
@@ -38,7 +38,7 @@ struct launch_guest {
 	bool autostart;
 	unsigned autostart_order;
 	bool entropy;              /* virtio-rng (default yes) */
-	struct share_list shares;  /* shared folders, launch syntax (src/share.h) */
+	struct share_list shares;  /* shared folders, launch syntax (src/decl/share.h) */
 	/* The target's own devices (doc/guest-devices.md). */
 	char **host_disks;     /* block devices, after the staged disks */
 	bool *host_disk_ro;

@@ -11,6 +11,7 @@
 #include "hostdev.h"
 #include "monitor.h"
 #include "qemu-argv.h"
+#include "shared/options.h"
 #include "shared/fsutil.h"
 #include "shared/run.h"
 #include "shared/target-paths.h"
@@ -391,7 +392,7 @@ static int start_guest(const struct launcher *l, struct launch_guest *g, bool co
 {
 	struct qemu_plan plan = { .qemu = l->qemu, .console_stdio = console };
 	struct strv argv = { 0 };
-	char *err = NULL, tap[14], *sock, *log, *mon, *vnc, *tty;
+	char *err = NULL, *no_kvm = NULL, tap[14], *sock, *log, *mon, *vnc, *tty;
 	const char *accel_name;
 	int rc, tty_fd;
 
@@ -400,8 +401,15 @@ static int start_guest(const struct launcher *l, struct launch_guest *g, bool co
 		return 1;
 	}
 	if (launch_guest_check_files(g, &err) < 0 || launch_guest_check_shares(g, &err) < 0 ||
-	    accel_choose(l->accel ? l->accel : g->accel, g->name, &plan.accel, &err) < 0)
+	    accel_choose(l->accel ? l->accel : g->accel, g->name, &plan.accel, &no_kvm, &err) < 0)
 		return fail_with(err);
+	if (no_kvm) {
+		/* The one line that says why a guest is slow. */
+		printf("%s: KVM unavailable (%s): %s runs under TCG emulation (much slower)\n",
+		       vmb_progname, no_kvm, g->name);
+		fflush(stdout);
+		free(no_kvm);
+	}
 	if (prepare_host_devices(l, g) < 0 || make_dirs(l) < 0)
 		return 1;
 	accel_name = plan.accel == ACCEL_KVM ? "kvm" : "tcg";
@@ -668,7 +676,8 @@ int main(int argc, char **argv)
 
 	vmb_progname = "vmguest";
 	/* '+': options stop at the command, whose own arguments follow it. */
-	while ((c = getopt_long(argc, argv, "+h", opts, NULL)) != -1) {
+	struct opt_parser op = OPT_PARSER(argc, argv, "+h", opts, "");
+	while ((c = opt_next(&op)) != -1) {
 		switch (c) {
 		case 'a':
 			if (!streq(optarg, "auto") && !streq(optarg, "kvm") && !streq(optarg, "tcg")) {

@@ -6,6 +6,7 @@
  */
 #include "commands.h"
 #include "pkg/pkg.h"
+#include "shared/options.h"
 #include "shared/outfile.h"
 #include "shared/fsutil.h"
 #include "shared/strlist.h"
@@ -51,7 +52,7 @@ static int read_wanted(const char *path, char ***v, size_t *n)
 	int r = read_file(path, &text, &len);
 
 	if (r < 0) {
-		vmb_error("sysroot: cannot read '%s': %s", path, strerror(-r));
+		vmb_error("cannot read '%s': %s", path, strerror(-r));
 		return -1;
 	}
 	for (char *l = strtok_r(text, "\n", &save); l; l = strtok_r(NULL, "\n", &save)) {
@@ -109,12 +110,17 @@ static int run_sysroot(const struct options *o, char **wanted, size_t nwanted)
 	char *err = NULL, *text = NULL;
 	int rc = 1;
 
-	if (load_index(o, ix, &err) < 0)
+	if (load_index(o, ix, &err) < 0) {
+		err_while(&err, "reading apt's package index for %s", o->arch);
 		goto out;
+	}
 	if (o->lock && !o->update && pkg_lock_read(o->lock, &lock, &existed, &err) < 0)
 		goto out;
-	if (pkg_resolve(ix, (const char *const *)wanted, nwanted, &lock, o->cache, &set, &err) < 0)
+	if (pkg_resolve(ix, (const char *const *)wanted, nwanted, &lock, o->cache, &set, &err) < 0) {
+		err_while(&err, "resolving the %zu wanted %s packages%s%s", nwanted, o->arch,
+			  existed ? " against the lock " : "", existed ? o->lock : "");
 		goto out;
+	}
 	if (o->check) {
 		for (size_t i = 0; i < nwanted; i++)
 			for (size_t j = 0; j < set.n; j++)
@@ -125,9 +131,15 @@ static int run_sysroot(const struct options *o, char **wanted, size_t nwanted)
 		rc = 0;
 		goto out;
 	}
-	if (pkg_fetch(o->cache, &set, o->offline, &err) < 0 ||
-	    pkg_make_sysroot(o->cache, &set, o->out, &err) < 0 ||
-	    write_lock(o, &lock, existed, &set, &err) < 0)
+	if (pkg_fetch(o->cache, &set, o->offline, &err) < 0) {
+		err_while(&err, "fetching %zu packages into the package cache '%s'", set.n, o->cache);
+		goto out;
+	}
+	if (pkg_make_sysroot(o->cache, &set, o->out, &err) < 0) {
+		err_while(&err, "unpacking the sysroot '%s'", o->out);
+		goto out;
+	}
+	if (write_lock(o, &lock, existed, &set, &err) < 0)
 		goto out;
 	text = pkg_set_describe(&set);
 	if (o->resolved && outfile_update(o->resolved, text, strlen(text), &err) < 0)
@@ -136,7 +148,7 @@ static int run_sysroot(const struct options *o, char **wanted, size_t nwanted)
 	rc = 0;
 out:
 	if (rc)
-		vmb_error("sysroot: %s", err);
+		vmb_report(err);
 	free(err);
 	free(text);
 	pkg_set_free(&set);
@@ -166,7 +178,8 @@ int cmd_sysroot(int argc, char **argv)
 	size_t nwanted = 0;
 	int c, rc = 2;
 
-	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+	struct opt_parser op = OPT_PARSER(argc, argv, "", opts, "i");
+	while ((c = opt_next(&op)) != -1) {
 		switch (c) {
 		case 'a': o.arch = optarg; break;
 		case 'c': o.cache = optarg; break;
@@ -188,7 +201,7 @@ int cmd_sysroot(int argc, char **argv)
 		}
 	}
 	if (!o.arch || (!o.check && (!o.cache || !o.lock || !o.out))) {
-		vmb_error("sysroot: --arch%s are required", o.check ? "" : ", --cache, --lock and --out");
+		vmb_error("--arch%s are required", o.check ? "" : ", --cache, --lock and --out");
 		usage(stderr);
 		goto out;
 	}
@@ -197,18 +210,18 @@ int cmd_sysroot(int argc, char **argv)
 						       { "resolved", o.resolved },
 						       { "offline", o.offline } };
 
-		if (options_unused("sysroot", "--check (it only resolves)", unused, ARRAY_SIZE(unused)))
+		if (options_unused("--check (it only resolves)", unused, ARRAY_SIZE(unused)))
 			goto out;
 	}
 	if (!valid_object_name(o.arch)) {
-		vmb_error("sysroot: '%s' is not a Debian architecture name (amd64, arm64)", o.arch);
+		vmb_error("'%s' is not a Debian architecture name (amd64, arm64)", o.arch);
 		goto out;
 	}
 	if (o.out) {
 		struct stat st;
 
 		if (lstat(o.out, &st) == 0 && !S_ISDIR(st.st_mode)) {
-			vmb_error("sysroot: --out '%s' exists and is not a directory; it is not replaced",
+			vmb_error("--out '%s' exists and is not a directory; it is not replaced",
 				  o.out);
 			rc = 1;
 			goto out;
@@ -222,7 +235,7 @@ int cmd_sysroot(int argc, char **argv)
 		goto out;
 	}
 	if (nwanted == 0) {
-		vmb_error("sysroot: no packages named (give PKG... or --wanted=FILE)");
+		vmb_error("no packages named (give PKG... or --wanted=FILE)");
 		goto out;
 	}
 	rc = run_sysroot(&o, wanted, nwanted);

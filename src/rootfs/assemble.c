@@ -21,6 +21,7 @@
 #include "rootfs/rootfs.h"
 #include "shared/outfile.h"
 #include "shared/fsutil.h"
+#include "shared/input.h"
 #include "shared/run.h"
 #include "shared/util.h"
 
@@ -108,9 +109,21 @@ static int post_build(const char *script, const char *tree, const char *name, ch
 	char *env_name = xasprintf("VMB_ROOTFS_NAME=%s", name);
 	const char *env[] = { env_target, env_name, NULL };
 	struct run_opts o = { .env = env };
+	struct stat st;
 	int r = 0;
 
-	if (access(script, X_OK) < 0) {
+	if (stat(script, &st) < 0) {
+		char *why = input_problem(script, errno);
+
+		*err = xasprintf("post-build script %s", why);
+		free(why);
+		r = -1;
+	} else if (!S_ISREG(st.st_mode)) {
+		/* A FIFO or directory with x bits passes access(): say what it is. */
+		*err = xasprintf("post-build script '%s' is %s, not an executable file", script,
+				 file_kind(st.st_mode));
+		r = -1;
+	} else if (access(script, X_OK) < 0) {
 		*err = xasprintf("post-build script '%s': %s (it must be an executable file)", script,
 				 strerror(errno));
 		r = -1;
@@ -220,7 +233,7 @@ static int replace_tree(const char *out, const char *tmp, const char *perm_tmp, 
 		r = -1;
 	}
 	if (r == 0 && remove_tree(old) < 0)
-		vmb_warn("rootfs: could not remove the earlier tree '%s'; remove it by hand", old);
+		vmb_warn("could not remove the earlier tree '%s'; remove it by hand", old);
 	free(tree);
 	free(perm);
 	free(old);
@@ -241,7 +254,7 @@ static void remove_stale(const char *out)
 			char *path = xasprintf("%s/%s", out, name);
 
 			if (remove_tree(path) < 0)
-				vmb_warn("rootfs: could not remove '%s'; remove it by hand", path);
+				vmb_warn("could not remove '%s'; remove it by hand", path);
 			free(path);
 		}
 		free(names[i]);
@@ -289,7 +302,7 @@ int rootfs_assemble(const struct rootfs_job *job, struct rootfs_plan *p, char **
 out:
 	if (r < 0) {
 		if (remove_tree(tmp) < 0)
-			vmb_warn("rootfs: could not remove '%s'; remove it by hand", tmp);
+			vmb_warn("could not remove '%s'; remove it by hand", tmp);
 		unlink(perm_tmp);
 		if (dep_tmp)
 			unlink(dep_tmp);

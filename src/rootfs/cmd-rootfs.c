@@ -2,6 +2,8 @@
 /* vmbundle rootfs: assemble one root filesystem tree from its declarations. */
 #include "commands.h"
 #include "rootfs/rootfs.h"
+#include "shared/options.h"
+#include "shared/input.h"
 #include "shared/util.h"
 #include "shared/vec.h"
 
@@ -59,12 +61,25 @@ static int add_spec(struct options *o, const char *spec)
 	char *why = NULL;
 
 	if (files_parse_spec(spec, &a.src, &a.dest, &a.mode, &why) < 0) {
-		vmb_error("rootfs: --add=%s: %s", spec, why);
+		vmb_error("--add=%s: %s", spec, why);
 		free(why);
 		return -1;
 	}
 	*VEC_APPEND(o->job.adds, o->job.nadds) = a;
 	return 0;
+}
+
+/* A directory option's path, where something is there already, must be a
+ * directory (followed through symlinks): say what it is instead (a FIFO,
+ * a regular file), before anything is made below it. */
+static bool dir_option_ok(const char *opt, const char *path)
+{
+	struct stat st;
+
+	if (!path || stat(path, &st) < 0 || S_ISDIR(st.st_mode))
+		return true;
+	vmb_error("%s '%s' is %s, not a directory", opt, path, file_kind(st.st_mode));
+	return false;
 }
 
 static int parse_args(int argc, char **argv, struct options *o)
@@ -91,9 +106,11 @@ static int parse_args(int argc, char **argv, struct options *o)
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
+	struct opt_parser op = OPT_PARSER(argc, argv, "", opts, "TlgOa");
 	int c;
 
-	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+	/* Lists may repeat; every other option is given once. */
+	while ((c = opt_next(&op)) != -1) {
 		switch (c) {
 		case 'o': o->job.out = optarg; break;
 		case 'T': strlist_push(&o->search.dirs, &o->search.n, optarg); break;
@@ -121,17 +138,22 @@ static int parse_args(int argc, char **argv, struct options *o)
 		}
 	}
 	if (optind < argc) {
-		vmb_error("rootfs: unexpected argument '%s' (options only; see --help)", argv[optind]);
+		vmb_error("unexpected argument '%s' (options only; see --help)", argv[optind]);
 		return 2;
 	}
 	if ((!o->job.out && !o->list_packages) || o->search.n == 0) {
-		vmb_error("rootfs: --out and --templates-dir are required (see --help)");
+		vmb_error("--out and --templates-dir are required (see --help)");
 		return 2;
 	}
 	if (o->arch && !valid_object_name(o->arch)) {
-		vmb_error("rootfs: --arch '%s' is not an architecture name (x86_64, arm64)", o->arch);
+		vmb_error("--arch '%s' is not an architecture name (x86_64, arm64)", o->arch);
 		return 2;
 	}
+	if (!dir_option_ok("--out", o->job.out))
+		return 2;
+	for (size_t i = 0; i < o->search.n; i++)
+		if (!dir_option_ok("--templates-dir", o->search.dirs[i]))
+			return 2;
 	return -1;
 }
 
@@ -247,14 +269,19 @@ int cmd_rootfs(int argc, char **argv)
 	 * directory made and file written starts from the same mask. */
 	umask(022);
 	rc = 1;
-	if (load_plan(&o, &plan, &err) < 0)
-		vmb_error("%s", err ? err : "rootfs: failed");
-	else if (o.list_packages)
+	if (load_plan(&o, &plan, &err) < 0) {
+		err_while(&err, "reading the declarations of the root filesystem%s%s",
+			  o.job.name ? " of " : "", o.job.name ? o.job.name : "");
+		vmb_report(err);
+	} else if (o.list_packages) {
 		rc = list_packages(&plan);
-	else if (check_sysroot(o.sysroot, &err) < 0 || rootfs_assemble(&o.job, &plan, &err) < 0)
-		vmb_error("%s", err ? err : "rootfs: failed");
-	else
+	} else if (check_sysroot(o.sysroot, &err) < 0 || rootfs_assemble(&o.job, &plan, &err) < 0) {
+		err_while(&err, "assembling the root filesystem%s%s in '%s'", o.job.name ? " of " : "",
+			  o.job.name ? o.job.name : "", o.job.out);
+		vmb_report(err);
+	} else {
 		rc = 0;
+	}
 	free(err);
 	rootfs_plan_free(&plan);
 out:

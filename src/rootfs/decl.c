@@ -8,9 +8,10 @@
  * pulls in (requires, features) is loaded before the declaration's own
  * overlay, so the more specific declaration's files win.
  */
-#include "conf.h"
+#include "decl/conf.h"
 #include "rootfs/rootfs.h"
 #include "shared/fsutil.h"
+#include "shared/input.h"
 #include "shared/util.h"
 
 #include <errno.h>
@@ -123,6 +124,10 @@ static void add_split(struct rootfs_items *l, const struct conf *c, const char *
 
 	if (!e)
 		return;
+	if (conf_list_is_none(e->value)) { /* the empty list (conf.h): nothing to add */
+		l->none = true;
+		return;
+	}
 	copy = xstrdup(e->value);
 	for (char *w = strtok_r(copy, seps, &save); w; w = strtok_r(NULL, seps, &save))
 		rootfs_items_add(l, w, c->path, line_of(c->path, e->line, w), dir);
@@ -158,8 +163,16 @@ int rootfs_add_overlay(struct rootfs_plan *p, const char *dir, const char *what,
 {
 	struct stat st;
 
-	if (stat(dir, &st) < 0 || !S_ISDIR(st.st_mode)) {
-		*err = xasprintf("%s '%s' is not a directory; create it or leave it out", what, dir);
+	if (stat(dir, &st) < 0) {
+		char *why = input_problem(dir, errno);
+
+		*err = xasprintf("%s %s; create it or leave it out", what, why);
+		free(why);
+		return -1;
+	}
+	if (!S_ISDIR(st.st_mode)) {
+		*err = xasprintf("%s '%s' is %s, not a directory; give a directory or leave it out",
+				 what, dir, S_ISREG(st.st_mode) ? "a regular file" : file_kind(st.st_mode));
 		return -1;
 	}
 	strlist_push(&p->overlays, &p->noverlays, dir);

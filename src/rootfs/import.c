@@ -9,6 +9,7 @@
  */
 #include "rootfs/rootfs.h"
 #include "shared/fsutil.h"
+#include "shared/input.h"
 #include "shared/util.h"
 
 #include <dirent.h>
@@ -71,11 +72,11 @@ static int copy_regular(const char *src, const char *full, int mode, char **err)
 	struct stat st;
 
 	if (stat(src, &st) < 0) {
-		*err = xasprintf("cannot read '%s': %s", src, strerror(errno));
+		*err = input_problem(src, errno);
 		return -1;
 	}
 	if (!S_ISREG(st.st_mode)) {
-		*err = xasprintf("'%s' is not a regular file", src);
+		*err = xasprintf("'%s' is %s, not a regular file", src, file_kind(st.st_mode));
 		return -1;
 	}
 	/* An earlier layer's symlink or file at this path is replaced, never

@@ -209,12 +209,14 @@ static int prune(const char *base, const struct rootfs_plan *p, const char *kver
 	return r;
 }
 
+/* "all", or no modules key at all, keeps every module; "modules = none"
+ * keeps none (and loads none). */
 static bool keep_all(const struct rootfs_plan *p)
 {
 	for (size_t i = 0; i < p->modules.n; i++)
 		if (streq(p->modules.v[i].value, "all"))
 			return true;
-	return p->modules.n == 0;
+	return p->modules.n == 0 && !p->modules.none;
 }
 
 int modules_install(const char *tree, const char *tarball, const struct rootfs_plan *p,

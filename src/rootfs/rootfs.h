@@ -40,6 +40,7 @@ struct rootfs_item {
 struct rootfs_items {
 	struct rootfs_item *v;
 	size_t n;
+	bool none; /* a declaration said "none" (the empty list on purpose, not unset) */
 };
 
 struct rootfs_plan {
@@ -53,7 +54,7 @@ struct rootfs_plan {
 	struct rootfs_items groups;      /* NAME:GID[:MEMBER,...] */
 	struct rootfs_items packages;    /* Debian packages of the sysroot (doc/packages.md) */
 	struct rootfs_item hostname;     /* value NULL: not declared */
-	struct rootfs_item shares;       /* the guest's 'shares' (src/share.h); value NULL: none */
+	struct rootfs_item shares;       /* the guest's 'shares' (src/decl/share.h); value NULL: none */
 	char **overlays;                 /* in the order they apply */
 	size_t noverlays;
 	char **permtabs;                 /* permissions tables, in order */

@@ -9,7 +9,7 @@
  * at boot.
  */
 #include "rootfs/rootfs.h"
-#include "share.h"
+#include "decl/share.h"
 #include "shared/util.h"
 
 #include <stdlib.h>

@@ -22,7 +22,7 @@ static void usage(FILE *f)
 		   "%s", sbom_options_help);
 }
 
-int sbom_command_start(const char *cmd, int argc, char **argv, struct sbom_opts *o, struct sbom_extra *extra,
+int sbom_command_start(int argc, char **argv, struct sbom_opts *o, struct sbom_extra *extra,
 		       size_t nextra, void (*print_usage)(FILE *), struct sbom *s)
 {
 	char *err = NULL;
@@ -33,12 +33,12 @@ int sbom_command_start(const char *cmd, int argc, char **argv, struct sbom_opts 
 		return 0;
 	}
 	if (rc < 0) {
-		vmb_error("%s: %s", cmd, err);
+		vmb_report(err);
 		free(err);
 		return 2;
 	}
 	if (sbom_build(s, o, &err) < 0) {
-		vmb_error("%s: %s", cmd, err);
+		vmb_report(err);
 		free(err);
 		return 1;
 	}
@@ -51,7 +51,7 @@ int cmd_sbom(int argc, char **argv)
 	struct sbom_opts o = { .version = PACKAGE_VERSION };
 	struct sbom s;
 	char *err = NULL;
-	int rc = sbom_command_start("sbom", argc, argv, &o, extra, ARRAY_SIZE(extra), usage, &s);
+	int rc = sbom_command_start(argc, argv, &o, extra, ARRAY_SIZE(extra), usage, &s);
 
 	if (rc >= 0) {
 		sbom_opts_free(&o);
@@ -62,7 +62,7 @@ int cmd_sbom(int argc, char **argv)
 	rc = 0;
 	if (outfile_write(extra[0].value, doc, strlen(doc), &err) < 0 ||
 	    (list && outfile_write(extra[1].value, list, strlen(list), &err) < 0)) {
-		vmb_error("sbom: %s", err);
+		vmb_error("%s", err);
 		rc = 1;
 	}
 	free(doc);

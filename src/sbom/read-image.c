@@ -6,6 +6,7 @@
  * ext image in a temporary file (sparse), which is removed in every case.
  */
 #include "sbom/sbom.h"
+#include "image/image.h"
 #include "shared/input.h"
 #include "shared/run.h"
 #include "shared/strbuf.h"
@@ -154,6 +155,7 @@ static int by_path(const void *a, const void *b)
 
 int img_read(const char *path, const char *format, struct img_listing *l, char **err)
 {
+	const struct image_handler *h;
 	struct stat st;
 	char *raw = NULL;
 	int rc;
@@ -171,19 +173,23 @@ int img_read(const char *path, const char *format, struct img_listing *l, char *
 		*err = xasprintf("image '%s' is not a regular file", path);
 		return -1;
 	}
-	if (startswith(format, "ext") && !endswith(format, ".gz")) {
+	/* What the format holds, as its image handler says. */
+	h = image_handler_find(format);
+	if (h && (h->caps & IMAGE_CAP_EXT_RAW)) {
 		rc = img_read_ext(path, l, err);
-	} else if (streq(format, "cpio") || streq(format, "cpio.gz")) {
+	} else if (h && (h->caps & IMAGE_CAP_CPIO)) {
 		rc = img_read_cpio(path, 0, l, err);
-	} else if (streq(format, "uImage")) {
+	} else if (h && (h->caps & IMAGE_CAP_UIMAGE)) {
 		rc = img_read_cpio(path, UIMAGE_HEADER, l, err);
-	} else if (streq(format, "tar.bz2")) {
-		rc = img_read_tar_bz2(path, l, err);
-	} else if (streq(format, "ext2.gz") || streq(format, "qcow2")) {
+	} else if (h && h->unwrap != IMAGE_UNWRAP_NONE) {
 		raw = temp_raw(err);
-		rc = !raw ? -1 : streq(format, "qcow2") ? qcow2_to_raw(path, raw, err) : gunzip_to(path, raw, err);
+		rc = !raw ? -1
+		     : h->unwrap == IMAGE_UNWRAP_QCOW2 ? qcow2_to_raw(path, raw, err)
+						      : gunzip_to(path, raw, err);
 		if (rc == 0)
 			rc = img_read_ext(raw, l, err);
+	} else if (h && (h->caps & IMAGE_CAP_TAR_BZ2)) {
+		rc = img_read_tar_bz2(path, l, err);
 	} else {
 		*err = xasprintf("%s: cannot read images of format '%s'", path, format);
 		rc = -1;

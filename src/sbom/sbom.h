@@ -255,7 +255,7 @@ void sbom_free(struct sbom *s);
  * @print_usage. Prints its own errors, prefixed with @cmd. Returns -1 to go on
  * (@s built), or the command's exit status (0 after --help, 2 for a usage
  * error, 1 when the image could not be read). */
-int sbom_command_start(const char *cmd, int argc, char **argv, struct sbom_opts *o, struct sbom_extra *extra,
+int sbom_command_start(int argc, char **argv, struct sbom_opts *o, struct sbom_extra *extra,
 		       size_t nextra, void (*print_usage)(FILE *), struct sbom *s);
 
 /* ---- spdx.c, manifest.c -------------------------------------------------- */

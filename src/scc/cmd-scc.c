@@ -2,7 +2,9 @@
 /* vmbundle scc: resolve kernel descriptions into a fragment queue and merge it. */
 #include "commands.h"
 #include "scc/cfg.h"
+#include "scc/lookup.h"
 #include "scc/merge.h"
+#include "shared/options.h"
 #include "shared/outfile.h"
 #include "scc/pipeline.h"
 #include "scc/queue.h"
@@ -73,7 +75,8 @@ static int parse_args(int argc, char **argv, struct args *a)
 	};
 	int c;
 
-	while ((c = getopt_long(argc, argv, "I:D:qh", opts, NULL)) != -1) {
+	struct opt_parser op = OPT_PARSER(argc, argv, "I:D:qh", opts, "ID");
+	while ((c = opt_next(&op)) != -1) {
 		switch (c) {
 		case 'I': *VEC_PUSH(a->dirs.v, a->dirs.n, a->dirs.cap) = optarg; break;
 		case 'D': *VEC_PUSH(a->defines.v, a->defines.n, a->defines.cap) = optarg; break;
@@ -109,48 +112,19 @@ static const char *define_value(const struct args *a, const char *name)
 	return r;
 }
 
-static char *dir_list(const struct args *a)
-{
-	char *s = xstrdup("");
-
-	for (size_t i = 0; i < a->dirs.n; i++) {
-		char *t = xasprintf("%s%s%s", s, i ? ", " : "", a->dirs.v[i]);
-
-		free(s);
-		s = t;
-	}
-	return s;
-}
-
-/* Guest NAME is described by NAME-<ktype>.scc at the top of a search directory. */
+/* Guest NAME is described by NAME-<ktype>.scc at the top of a search
+ * directory (scc/lookup.h, the lookup configure uses too). */
 static char *find_guest(const struct args *a, const char *ktype)
 {
-	char *hint = NULL, *list, *found = NULL;
+	struct scc_search s = { a->dirs.v, a->dirs.n, NULL };
+	char *found = scc_lookup_guest(&s, a->guest, ktype), *why;
 
-	for (size_t i = 0; i < a->dirs.n && !found; i++) {
-		char *p = xasprintf("%s/%s-%s.scc", a->dirs.v[i], a->guest, ktype);
-		struct stat st;
-
-		if (stat(p, &st) == 0 && S_ISREG(st.st_mode))
-			found = p;
-		else
-			free(p);
-		p = xasprintf("%s/%s.scc", a->dirs.v[i], a->guest);
-		if (!hint && stat(p, &st) == 0)
-			hint = xasprintf(" (%s exists, but there is no %s-%s.scc for kernel type '%s')", p,
-					 a->guest, ktype, ktype);
-		free(p);
-	}
-	if (found) {
-		free(hint);
+	if (found)
 		return found;
-	}
-	list = dir_list(a);
-	vmb_error("scc: no kernel description for guest '%s' (looked for %s-%s.scc in: %s)%s; add "
-		  "it, or check the guest name and kernel type",
-		  a->guest, a->guest, ktype, *list ? list : "no directories (give -I)", hint ? hint : "");
-	free(list);
-	free(hint);
+	why = scc_guest_missing(&s, a->guest, ktype);
+	vmb_error("%s; add it, or check the guest name and kernel type%s", why,
+		  a->dirs.n ? "" : " (give -I)");
+	free(why);
 	return NULL;
 }
 
@@ -161,7 +135,7 @@ static int write_out(const char *path, const char *text)
 	if (!path)
 		return 0;
 	if (outfile_write(path, text, strlen(text), &err) < 0) {
-		vmb_error("scc: %s", err);
+		vmb_error("%s", err);
 		free(err);
 		return -1;
 	}
@@ -244,7 +218,7 @@ static int resolve_and_merge(const struct args *a)
 
 	if (scc_pipeline_run(&o, a->inputs.v, a->inputs.n, &p, &err) < 0) {
 		write_explain(a, r);
-		vmb_error("scc: %s", err);
+		vmb_error("%s", err);
 		free(err);
 		scc_pipeline_free(&p);
 		return 1;
@@ -270,7 +244,7 @@ static int resolve_and_merge(const struct args *a)
 	}
 	q = queue_format(r, &err);
 	if (!q) {
-		vmb_error("scc: %s", err);
+		vmb_error("%s", err);
 		free(err);
 		goto out;
 	}
@@ -309,20 +283,20 @@ int cmd_scc(int argc, char **argv)
 		char *kmachine, *others = NULL, *err = NULL;
 
 		if (!colon || colon == a.find || !colon[1]) {
-			vmb_error("scc: --find wants KMACHINE:KTYPE, e.g. --find=qemux86-64:standard");
+			vmb_error("--find wants KMACHINE:KTYPE, e.g. --find=qemux86-64:standard");
 			goto out;
 		}
 		kmachine = xstrndup(a.find, (size_t)(colon - a.find));
 		bsp = scc_find_bsp(a.dirs.v, a.dirs.n, kmachine, colon + 1, &others, &err);
 		free(kmachine);
 		if (!bsp) {
-			vmb_error("scc: %s", err);
+			vmb_error("%s", err);
 			free(err);
 			rc = 1;
 			goto out;
 		}
 		if (others)
-			vmb_warn("scc: --find=%s: using %s; these match too: %s", a.find, bsp, others);
+			vmb_warn("--find=%s: using %s; these match too: %s", a.find, bsp, others);
 		free(others);
 		if (!a.inputs.n && !a.guest) {
 			/* Alone, --find prints the file: no queue is resolved. */
@@ -332,7 +306,7 @@ int cmd_scc(int argc, char **argv)
 				{ "explain", a.want_explain }, { "redundant", a.redundant },
 			};
 
-			if (options_unused("scc", "--find alone (it prints the board's description; "
+			if (options_unused("--find alone (it prints the board's description; "
 					   "give inputs to resolve them too)", unused, ARRAY_SIZE(unused)))
 				goto out;
 			printf("%s\n", bsp);
@@ -344,7 +318,7 @@ int cmd_scc(int argc, char **argv)
 		const char *ktype = a.ktype ? a.ktype : define_value(&a, "KTYPE");
 
 		if (!ktype) {
-			vmb_error("scc: --guest needs the kernel type: give --ktype=TYPE or -D KTYPE=TYPE");
+			vmb_error("--guest needs the kernel type: give --ktype=TYPE or -D KTYPE=TYPE");
 			goto out;
 		}
 		guest = find_guest(&a, ktype);
@@ -367,7 +341,7 @@ int cmd_scc(int argc, char **argv)
 		a.inputs = all;
 	}
 	if (!a.inputs.n) {
-		vmb_error("scc: no input (give .scc names, fragments, --guest or --find)");
+		vmb_error("no input (give .scc names, fragments, --guest or --find)");
 		usage(stderr);
 		goto out;
 	}

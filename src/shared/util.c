@@ -5,44 +5,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-const char *vmb_progname = "vmbundle";
-
-static void vmessage(const char *kind, const char *fmt, va_list ap)
-{
-	fprintf(stderr, "%s: %s", vmb_progname, kind);
-	vfprintf(stderr, fmt, ap);
-	fputc('\n', stderr);
-}
-
-void vmb_error(const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vmessage("", fmt, ap);
-	va_end(ap);
-}
-
-void vmb_warn(const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vmessage("warning: ", fmt, ap);
-	va_end(ap);
-}
-
-bool options_unused(const char *cmd, const char *mode, const struct given_option *opts, size_t n)
-{
-	for (size_t i = 0; i < n; i++)
-		if (opts[i].given) {
-			vmb_error("%s: option --%s has no effect with %s; leave it out", cmd,
-				  opts[i].name, mode);
-			return true;
-		}
-	return false;
-}
-
 static void *check_alloc(void *p)
 {
 	if (p)

@@ -20,21 +20,8 @@ static inline bool startswith(const char *s, const char *prefix)
 
 bool endswith(const char *s, const char *suffix);
 
-/* The program name used as the prefix of every message ("vmbundle"). */
-extern const char *vmb_progname;
-
-/* "vmbundle: <message>" on stderr. */
-void vmb_error(const char *fmt, ...) _printf_format_(1, 2);
-void vmb_warn(const char *fmt, ...) _printf_format_(1, 2);
-
-/* Options that a mode of @cmd does not use: for the first of @opts given,
- * say "CMD: option --NAME has no effect with MODE; leave it out" and return
- * true (the caller exits 2: a usage error, never silently ignored). */
-struct given_option {
-	const char *name;
-	bool given;
-};
-bool options_unused(const char *cmd, const char *mode, const struct given_option *opts, size_t n);
+/* Messages (vmb_error, vmb_warn, err_while) are report.h's. */
+#include "report.h"
 
 /* Allocation that cannot fail: on exhaustion the process ends with a message,
  * because no caller can do anything sensible without memory. */

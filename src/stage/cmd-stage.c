@@ -1,9 +1,10 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* vmbundle stage: write a carrier's images with its guests inside. */
 #include "commands.h"
-#include "guest-defaults.h"
+#include "decl/guest-defaults.h"
 #include "image/image.h"
 #include "stage/stage.h"
+#include "shared/options.h"
 #include "shared/input.h"
 #include "shared/fsutil.h"
 #include "shared/output.h"
@@ -29,6 +30,8 @@ static void usage(FILE *f)
 	      "  --permissions FILE    its permissions table (makedevs format); repeatable\n"
 	      "  --deploy DIR          kernels IMAGE-NAME, config-NAME and guest images\n"
 	      "  --kernel-image IMAGE  the board's kernel image name: bzImage (default), Image\n"
+	      "  --arch ARCH           the board's arch: x86_64 (default), arm64 (Xen: no PV guests, no tsc_mode);\n"
+	      "                        a guest kernel for another (by its content) is refused\n"
 	      "  --board BOARD         the board name in image file names\n"
 	      "  --format FMT          a carrier image format; repeatable (default ext4)\n"
 	      "  --guest NAME          a carried guest (guests/NAME.conf); repeatable\n"
@@ -151,7 +154,7 @@ static void write_depfile(const struct stage_opts *o, const struct guest_set *se
 		strappendf(&text, " %s", o->xl_files.v[i]);
 	strappendf(&text, "\n");
 	if (output_write_buffer(o->depfile, text, strlen(text), &err) < 0)
-		vmb_warn("stage: %s", err);
+		vmb_warn("%s", err);
 	free(err);
 	free(text);
 }
@@ -183,12 +186,13 @@ int cmd_stage(int argc, char **argv)
 		{ "console", required_argument, NULL, 'c' },
 		{ "machine", required_argument, NULL, 'M' },
 		{ "kernel-image", required_argument, NULL, 'K' },
+		{ "arch", required_argument, NULL, 'A' },
 		{ "check", no_argument, NULL, 'k' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct stage_opts o = { .carrier = "host", .console = "ttyS0", .machine = "q35",
-				  .kernel_image = "bzImage" };
+				  .kernel_image = "bzImage", .arch = "x86_64" };
 	struct namelist carried = { 0 }, dirs = { 0 }, perms = { 0 }, ext = { 0 }, bundled = { 0 },
 		       xl = { 0 };
 	struct guest_set set = { 0 };
@@ -197,9 +201,11 @@ int cmd_stage(int argc, char **argv)
 	const char *epoch = NULL, *dep_target = NULL;
 	bool check_only = false, planned = false;
 	char *err = NULL;
+	struct opt_parser op = OPT_PARSER(argc, argv, "", opts, "pfgGEBXR");
 	int c, rc = 2;
 
-	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+	/* Lists may repeat; every other option is given once. */
+	while ((c = opt_next(&op)) != -1) {
 		switch (c) {
 		case 'C': o.carrier = optarg; break;
 		case 't': o.tree = optarg; break;
@@ -214,7 +220,7 @@ int cmd_stage(int argc, char **argv)
 		case 'X': namelist_push(&xl, optarg); break;
 		case 'H':
 			if (!streq(optarg, "kvm") && !streq(optarg, "xen")) {
-				vmb_error("stage: --hypervisor '%s': valid are kvm and xen", optarg);
+				vmb_error("--hypervisor '%s': valid are kvm and xen", optarg);
 				goto out;
 			}
 			o.hv = streq(optarg, "xen") ? HV_XEN : HV_KVM;
@@ -226,7 +232,7 @@ int cmd_stage(int argc, char **argv)
 			char *why = NULL;
 
 			if (input_read(optarg, 0, &o.packages, &len, &why) < 0) {
-				vmb_error("stage: --packages: %s", why);
+				vmb_error("--packages: %s", why);
 				free(why);
 				goto out;
 			}
@@ -236,7 +242,7 @@ int cmd_stage(int argc, char **argv)
 			char real[PATH_MAX];
 
 			if (!realpath(optarg, real)) {
-				vmb_error("stage: --source-root '%s': %s", optarg, strerror(errno));
+				vmb_error("--source-root '%s': %s", optarg, strerror(errno));
 				goto out;
 			}
 			namelist_push(&o.source_roots, real);
@@ -245,23 +251,31 @@ int cmd_stage(int argc, char **argv)
 		case 'D': o.depfile = optarg; break;
 		case 'T': dep_target = optarg; break;
 		case 's':
-			if (image_size_arg("stage", "--size", optarg, &o.size) < 0)
-				goto out;
+			if (image_size_arg("--size", optarg, &o.size, &err) < 0)
+				goto fail;
 			break;
 		case 'x':
-			if (image_size_arg("stage", "--extra-space", optarg, &o.extra) < 0)
-				goto out;
+			if (image_size_arg("--extra-space", optarg, &o.extra, &err) < 0)
+				goto fail;
 			break;
 		case 'e': epoch = optarg; break;
 		case 'c': o.console = optarg; break;
 		case 'M': o.machine = optarg; break;
 		case 'K':
 			if (!*optarg || strchr(optarg, '/')) {
-				vmb_error("stage: --kernel-image '%s': a file name prefix such as bzImage or Image, not a path",
+				vmb_error("--kernel-image '%s': a file name prefix such as bzImage or Image, not a path",
 					  optarg);
 				goto out;
 			}
 			o.kernel_image = optarg;
+			break;
+		case 'A':
+			if (!streq(optarg, "x86_64") && !streq(optarg, "arm64")) {
+				vmb_error("--arch '%s': valid are x86_64 and arm64 (a board's arch)",
+					  optarg);
+				goto out;
+			}
+			o.arch = optarg;
 			break;
 		case 'k': check_only = true; break;
 		case 'h':
@@ -274,40 +288,40 @@ int cmd_stage(int argc, char **argv)
 		}
 	}
 	if (optind < argc) {
-		vmb_error("stage: unexpected argument '%s' (options only; see --help)", argv[optind]);
+		vmb_error("unexpected argument '%s' (options only; see --help)", argv[optind]);
 		goto out;
 	}
 	if (!o.deploy || !o.board || (!check_only && (!o.tree || !o.work))) {
-		vmb_error("stage: --tree, --deploy, --board and --work are required (see --help)");
+		vmb_error("--tree, --deploy, --board and --work are required (see --help)");
 		goto out;
 	}
 	if (!streq(o.carrier, "host") && guest_name_problem(o.carrier)) {
-		vmb_error("stage: --carrier '%s': %s", o.carrier, guest_name_problem(o.carrier));
+		vmb_error("--carrier '%s': %s", o.carrier, guest_name_problem(o.carrier));
 		goto out;
 	}
-	if (image_epoch_arg("stage", epoch, &o.epoch) < 0)
-		goto out;
+	if (image_epoch_arg(epoch, &o.epoch, &err) < 0)
+		goto fail;
 	if (!o.formats.n)
 		namelist_push(&o.formats, IMAGE_DEFAULT_FORMAT);
 	for (size_t i = 0; i < o.formats.n; i++)
 		if (!image_handler_find(o.formats.v[i])) {
-			vmb_error("stage: unknown image format '%s'", o.formats.v[i]);
+			vmb_error("unknown image format '%s'", o.formats.v[i]);
 			goto out;
 		}
 	if (check_only) {
 		const struct given_option unused[] = { { "manifest", o.manifest },
 						       { "depfile", o.depfile } };
 
-		if (options_unused("stage", "--check (it writes nothing)", unused, ARRAY_SIZE(unused)))
+		if (options_unused("--check (it writes nothing)", unused, ARRAY_SIZE(unused)))
 			goto out;
 	}
 	if (o.manifest && output_check(o.manifest, true, &err) < 0) {
-		vmb_error("stage: --manifest: %s", err);
+		vmb_error("--manifest: %s", err);
 		free(err);
 		goto out;
 	}
 	if (xl.n && o.hv != HV_XEN) {
-		vmb_error("stage: --xen-configs needs --hypervisor xen");
+		vmb_error("--xen-configs needs --hypervisor xen");
 		goto out;
 	}
 	o.permtabs = (const char *const *)perms.v;
@@ -333,16 +347,21 @@ int cmd_stage(int argc, char **argv)
 		if (add_xl_dir(&o, xl.v[i], &err) < 0)
 			goto fail;
 	planned = true;
-	if (stage_plan(&plan, &o, &set, &carried, &err) < 0)
+	if (stage_plan(&plan, &o, &set, &carried, &err) < 0) {
+		err_while(&err, "planning what %s carries", o.carrier);
 		goto fail;
-	if (!check_only && stage_write(&plan, &err) < 0)
+	}
+	if (!check_only && stage_write(&plan, &err) < 0) {
+		err_while(&err, "writing %s's image%s with its guests inside", o.carrier,
+			  o.formats.n > 1 ? "s" : "");
 		goto fail;
+	}
 	if (o.depfile && dep_target)
 		write_depfile(&o, &set, dep_target);
 	rc = 0;
 	goto out;
 fail:
-	vmb_error("stage: %s", err);
+	vmb_report(err);
 	free(err);
 out:
 	if (planned)

@@ -2,11 +2,12 @@
 /*
  * Launch configuration: /etc/vmbundle/guests/NAME.conf for the on-target
  * launcher (the key = value format of doc/pipeline.md, read back with
- * src/conf.c), or /etc/xen/NAME.cfg for xl. Both list the files by their
+ * src/decl/conf.c), or /etc/xen/NAME.cfg for xl. Both list the files by their
  * on-target paths, in a fixed key order, so the text depends on the
  * declaration only.
  */
 #include "stage.h"
+#include "decl/guest-defaults.h"
 #include "shared/util.h"
 
 #include <stdlib.h>
@@ -35,17 +36,24 @@ static char *disk_list(const struct staged_guest *sg)
 }
 
 static char *default_cmdline(const struct staged_guest *sg, const char *console,
-			     const char *root_dev)
+			     const char *root_dev, const char *quiet)
 {
 	/* A guest with a screen prints its kernel messages there too; the
-	 * last console= stays /dev/console, the serial line the launcher logs. */
+	 * last console= stays /dev/console, the serial line the launcher logs.
+	 * @quiet: GUEST_BOOT_QUIET for a KVM guest, whose console is an
+	 * emulated UART (src/decl/guest-defaults.h says why); "" for Xen's PV
+	 * console, which costs no exit a byte. */
 	const char *screen = sg->g->display == DISPLAY_VGA ? "console=tty0 " : "";
+
+	/* A screen is read by a person: it shows the whole log. */
+	if (*screen)
+		quiet = "";
 
 	if (sg->g->cmdline)
 		return xstrdup(sg->g->cmdline);
 	if (file_of(sg, "initrd"))
-		return xasprintf("%sconsole=%s panic=-1", screen, console);
-	return xasprintf("%sconsole=%s root=%s rw panic=-1", screen, console, root_dev);
+		return xasprintf("%sconsole=%s %spanic=-1", screen, console, quiet);
+	return xasprintf("%sconsole=%s root=%s rw %spanic=-1", screen, console, root_dev, quiet);
 }
 
 static void append_list(char **text, const char *key, const struct namelist *l)
@@ -80,7 +88,7 @@ char *launch_kvm_text(const struct stage_opts *o, const struct staged_guest *sg)
 	const struct guest *g = sg->g;
 	const struct staged_file *initrd = file_of(sg, "initrd");
 	char *disks = disk_list(sg);
-	char *cmdline = default_cmdline(sg, o->console, "/dev/vda");
+	char *cmdline = default_cmdline(sg, o->console, "/dev/vda", GUEST_BOOT_QUIET);
 	char *text = NULL;
 
 	strappendf(&text, "# Written by vmbundle stage for guest %s; read by vmguest.\n", g->name);
@@ -119,10 +127,9 @@ static const char *quote_for(const char *v)
 
 char *launch_xl_text(const struct stage_opts *o, const struct staged_guest *sg)
 {
-	(void)o; /* the same signature as launch_kvm_text; xl needs no board settings */
 	const struct guest *g = sg->g;
 	const struct staged_file *initrd = file_of(sg, "initrd");
-	char *cmdline = default_cmdline(sg, "hvc0", "/dev/xvda");
+	char *cmdline = default_cmdline(sg, "hvc0", "/dev/xvda", "");
 	char *text = NULL;
 	unsigned n = 0;
 
@@ -133,8 +140,10 @@ char *launch_xl_text(const struct stage_opts *o, const struct staged_guest *sg)
 	 * reports it as RDTSC without NRIP-save, so the guest dies at its first
 	 * RDTSCP under emulation; "native" lets the guest read the TSC itself,
 	 * which is also the fastest mode on real hardware. A PV guest gets it
-	 * too: emulating its TSC reads traps every read into Xen. */
-	strappendf(&text, "tsc_mode = \"native\"\n");
+	 * too: emulating its TSC reads traps every read into Xen. The TSC is
+	 * x86's: xl ignores tsc_mode on arm64, so it is not written there. */
+	if (streq(o->arch, "x86_64"))
+		strappendf(&text, "tsc_mode = \"native\"\n");
 	strappendf(&text, "kernel = \"%s\"\n", file_of(sg, "kernel")->target);
 	if (initrd)
 		strappendf(&text, "ramdisk = \"%s\"\n", initrd->target);

@@ -2,8 +2,9 @@
 /* Deciding what a carrier receives: every source checked by its content,
  * every target named, before anything is written. */
 #include "stage.h"
-#include "fileprobe.h"
+#include "probe/fileprobe.h"
 #include "shared/input.h"
+#include "image/image.h"
 #include "image/tree.h"
 #include "shared/fsutil.h"
 #include "shared/target-paths.h"
@@ -96,19 +97,14 @@ static struct staged_file *add_file(struct staged_guest *sg, const char *role, c
 	return f;
 }
 
-/* The version string at the front of fileprobe's "x86 bzImage (Linux 6.1.1)". */
+/* The kernel's release as its file says it (fileprobe), or NULL. */
 static char *kernel_version_of(const char *path)
 {
 	struct probe_result pr;
-	const char *p;
 
-	if (probe_file(path, &pr) < 0 || pr.cls != PROBE_KERNEL)
+	if (probe_file(path, &pr) < 0 || pr.cls != PROBE_KERNEL || !pr.version[0])
 		return NULL;
-	p = strstr(pr.description, "Linux ");
-	if (!p)
-		return NULL;
-	p += strlen("Linux ");
-	return xstrndup(p, strcspn(p, ")"));
+	return xstrdup(pr.version);
 }
 
 static char *config_sha_of(const struct stage_opts *o, const char *kname)
@@ -121,9 +117,10 @@ static char *config_sha_of(const struct stage_opts *o, const char *kname)
 	return r < 0 ? NULL : xstrdup(hex);
 }
 
-/* Check a planned file by content: a kernel must be a kernel, a root image an image. */
+/* Check a planned file by content: a kernel must be a kernel (for the
+ * board's @arch, when not NULL), a root image an image. */
 static int check_kind(const struct staged_file *f, const struct guest *g, enum probe_class want,
-		      char **err)
+		      const char *arch, char **err)
 {
 	struct probe_result pr;
 
@@ -139,6 +136,11 @@ static int check_kind(const struct staged_file *f, const struct guest *g, enum p
 	if (pr.cls == want && pr.problem[0]) {
 		*err = xasprintf("guest '%s': its %s '%s' is a damaged %s: %s; rebuild or copy it again",
 				 g->name, f->role, f->src, pr.description, pr.problem);
+		return -1;
+	}
+	if (pr.cls == want && want == PROBE_KERNEL && arch && !probe_kernel_fits_arch(&pr, arch)) {
+		*err = xasprintf("guest '%s': its kernel '%s' (%s) is not for this %s board; give %s",
+				 g->name, f->src, pr.description, arch, probe_kernels_for_arch(arch));
 		return -1;
 	}
 	if (pr.cls == want)
@@ -188,7 +190,7 @@ static int plan_kernel(const struct stage_opts *o, struct staged_guest *sg, char
 		file_name = pr.format; /* bzImage, Image or vmlinux */
 	f = add_file(sg, "kernel", src, xasprintf("%s/%s/%s", images_dir(o), g->name, file_name));
 	free(src);
-	if (check_kind(f, g, PROBE_KERNEL, err) < 0)
+	if (check_kind(f, g, PROBE_KERNEL, o->arch, err) < 0)
 		return -1;
 	sg->kernel_version = kernel_version_of(f->src);
 	if (g->kernel != GUEST_KERNEL_FILE)
@@ -218,13 +220,13 @@ static int plan_rootfs(const struct stage_opts *o, struct staged_guest *sg, char
 	}
 	if (g->image_path && probe_file(src, &pr) == 0 && pr.cls == PROBE_ROOTFS)
 		fmt = pr.format; /* an external image is named by what it holds */
-	initrd = startswith(fmt, "cpio");
+	initrd = image_format_has(fmt, IMAGE_CAP_CPIO); /* a guest initramfs */
 	name = g->install_name ? xstrdup(g->install_name) : xasprintf("rootfs.%s", fmt);
 	f = add_file(sg, initrd ? "initrd" : "rootfs", src,
 		     xasprintf("%s/%s/%s", images_dir(o), g->name, name));
 	free(name);
 	free(src);
-	return check_kind(f, g, PROBE_ROOTFS, err);
+	return check_kind(f, g, PROBE_ROOTFS, NULL, err);
 }
 
 static int plan_disks(const struct stage_opts *o, struct staged_guest *sg, char **err)
@@ -357,6 +359,15 @@ int stage_plan_guest(const struct stage_opts *o, struct guest_set *set, struct g
 			return -1;
 	if (o->hv == HV_XEN && xen_devices_problem(g, err) < 0)
 		return -1;
+	/* arm64 Xen runs one kind of guest (xl's "pvh": a virtual machine with
+	 * the GIC and timer); PV is x86's. */
+	if (o->hv == HV_XEN && g->xen_type == GUEST_XEN_PV && !streq(o->arch, "x86_64")) {
+		*err = xasprintf("%s:%u: xen_type = pv: guest '%s' would run on %s Xen, which has "
+				 "no PV guests (only x86 has); remove the line (the default, pvh, is "
+				 "what %s Xen runs)", g->xen_type_file ? g->xen_type_file : g->name,
+				 g->xen_type_line, g->name, o->arch, o->arch);
+		return -1;
+	}
 	if (o->hv != HV_XEN && g->display != DISPLAY_NONE && !streq(o->machine, "q35") &&
 	    !startswith(o->machine, "pc")) {
 		*err = xasprintf("%s: display = %s needs a PC machine (q35), and this board's guests "

@@ -20,7 +20,7 @@
 #ifndef VMB_STAGE_H
 #define VMB_STAGE_H
 
-#include "guest.h"
+#include "decl/guest.h"
 #include "hashcache.h"
 #include "sha256.h"
 
@@ -80,6 +80,7 @@ struct stage_opts {
 	const char *console;     /* guests' serial console: ttyS0 */
 	const char *machine;     /* qemu machine: q35 */
 	const char *kernel_image; /* the board's kernel image name, deploy prefix: bzImage, Image */
+	const char *arch;        /* the board's kbuild arch: x86_64, arm64; every guest kernel must be for it */
 	struct hash_cache *cache; /* known SHA-256s of sources; may be NULL */
 };
 

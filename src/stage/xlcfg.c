@@ -145,9 +145,13 @@ static char *stage_path(struct xl_job *j, const char *key, const char *role, con
 	return xstrdup(f->target);
 }
 
-/* xl has no escapes in strings: pick a quote the value lacks. */
-static int append_quoted(char **out, const char *v, const char *key, const char *file,
-			 char **err)
+/* A value as an xl string that Xen's parser reads back as the same bytes.
+ * libxlutil's quoted strings take backslash escapes: a backslash, the
+ * quote and a newline must be escaped (a raw newline ends the string, a
+ * lone backslash starts an escape); every other byte may stand as it is,
+ * and is left so, since xl's octal and hex escapes do not read back
+ * reliably (4.17 takes the digit after "\x41" into the number). */
+static void append_quoted(char **out, const char *v)
 {
 	bool digits = v[0] != '\0';
 
@@ -155,15 +159,20 @@ static int append_quoted(char **out, const char *v, const char *key, const char 
 		digits = digits && isdigit((unsigned char)*p);
 	if (digits) {
 		strappendf(out, "%s", v);
-		return 0;
+		return;
 	}
-	if (strchr(v, '"') && strchr(v, '\'')) {
-		*err = xasprintf("%s: the value of '%s' holds both quote characters; xl cannot "
-				 "write it back", file, key);
-		return -1;
+	char *q = xmalloc(2 * strlen(v) + 3), *w = q;
+
+	*w++ = '\'';
+	for (const char *p = v; *p; p++) {
+		if (*p == '\\' || *p == '\'' || *p == '\n')
+			*w++ = '\\';
+		*w++ = *p == '\n' ? 'n' : *p;
 	}
-	strappendf(out, strchr(v, '\'') ? "\"%s\"" : "'%s'", v);
-	return 0;
+	*w++ = '\'';
+	*w = '\0';
+	strappendf(out, "%s", q);
+	free(q);
 }
 
 static const char *lower(const char *s, char *buf, size_t n)
@@ -289,7 +298,6 @@ static int write_setting(struct xl_job *j, const char *key, char **out, char **e
 		for (int i = 0; i < n; i++) {
 			const char *item = xlu_cfg_get_listitem(list, i);
 			char *fresh = NULL;
-			int r;
 
 			if (!item) {
 				*err = xasprintf("%s: '%s' holds a nested list; the stager writes "
@@ -299,10 +307,8 @@ static int write_setting(struct xl_job *j, const char *key, char **out, char **e
 			if (streq(key, "disk") && !(item = fresh = rewrite_disk(j, item, err)))
 				return -1;
 			strappendf(out, "%s ", i ? "," : "");
-			r = append_quoted(out, item, key, j->file, err);
+			append_quoted(out, item);
 			free(fresh);
-			if (r < 0)
-				return -1;
 		}
 		strappendf(out, " ]\n");
 		return 0;
@@ -314,17 +320,15 @@ static int write_setting(struct xl_job *j, const char *key, char **out, char **e
 	strappendf(out, "%s = ", key);
 	if (path_role(key)) {
 		char *t = stage_path(j, key, path_role(key), v, err);
-		int r;
 
 		if (!t)
 			return -1;
-		r = append_quoted(out, t, key, j->file, err);
+		append_quoted(out, t);
 		free(t);
 		strappendf(out, "\n");
-		return r;
+		return 0;
 	}
-	if (append_quoted(out, v, key, j->file, err) < 0)
-		return -1;
+	append_quoted(out, v);
 	strappendf(out, "\n");
 	return 0;
 }

@@ -157,9 +157,12 @@ manifest_guests() {
 host_append="console=ttyS0 root=/dev/vda rw panic=-1"
 
 # build_tree NAME CONFIGURE-ARG...: configure and build a second tree in
-# $scratch/NAME for the board and kernel type of this one, sharing its kernel
+# $scratch/NAME for the board ($board: a test may set another first) and
+# the kernel type of this one, sharing its kernel
 # store (so no kernel is compiled again). Sets $tree_deploy. Logs in
-# $scratch/NAME-{configure,make}.log. $bt_make_args: make variables to add.
+# $scratch/NAME-{configure,make}.log. $bt_make_args: make variables to add;
+# $bt_userland: the target-software options instead of this tree's
+# (userland_args: its package lock is for its own architecture).
 build_tree() {
   bt_name=$1; shift
   [ -f "$top_srcdir/config.status" ] &&
@@ -170,7 +173,7 @@ build_tree() {
   tree_deploy="$bt_dir/deploy/images/$board"
   mkdir -p "$bt_dir"
   (cd "$bt_dir" && "$top_srcdir/configure" --enable-board="$board" --enable-kernel="$(mkvar VMB_KTYPE)" \
-     --with-kernel-store="$bt_store" $(userland_args) "$@") >"$scratch/$bt_name-configure.log" 2>&1 || {
+     --with-kernel-store="$bt_store" ${bt_userland-$(userland_args)} "$@") >"$scratch/$bt_name-configure.log" 2>&1 || {
     fail "$bt_name: configure failed (see $scratch/$bt_name-configure.log)"; return 1; }
   # Its own make, outside the harness's jobserver.
   # shellcheck disable=SC2086

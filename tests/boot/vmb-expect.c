@@ -7,6 +7,11 @@
  *   --expect=SECONDS:REGEX   wait until the output since the last match
  *                            matches REGEX (POSIX extended, ^ and $ at lines)
  *   --send=TEXT              type TEXT and a newline
+ *   --type=TEXT              type TEXT alone, no newline: a key that a
+ *                            program acts on only when it reads it by itself
+ *                            (xl console's Ctrl-]); let output follow before
+ *                            the next step types more, or both arrive in one
+ *                            read
  *   --exit=SECONDS[:STATUS]  wait for the command to end with STATUS (default 0)
  *
  * --stamps=FILE writes every console line to FILE too, after the seconds
@@ -42,6 +47,7 @@ struct step {
 	enum step_kind kind;
 	double seconds;
 	const char *text; /* regex, line to send, or NULL */
+	bool newline;     /* STEP_SEND: --send types a newline after the text, --type not */
 	int status;       /* STEP_EXIT */
 };
 
@@ -105,9 +111,10 @@ static int parse_step(int opt, const char *arg, struct step *st)
 	const char *rest;
 
 	memset(st, 0, sizeof(*st));
-	if (opt == 's') {
+	if (opt == 's' || opt == 'T') {
 		st->kind = STEP_SEND;
 		st->text = arg;
+		st->newline = opt == 's';
 		return 0;
 	}
 	if (parse_seconds(arg, &st->seconds, &rest) < 0)
@@ -316,7 +323,8 @@ static bool do_send(struct session *s, const struct step *st)
 {
 	size_t n = strlen(st->text);
 
-	if (write(s->in_fd, st->text, n) != (ssize_t)n || write(s->in_fd, "\n", 1) != 1) {
+	if (write(s->in_fd, st->text, n) != (ssize_t)n ||
+	    (st->newline && write(s->in_fd, "\n", 1) != 1)) {
 		printf("# %s: cannot type '%s': %s\n", s->label, st->text, strerror(errno));
 		return false;
 	}
@@ -326,7 +334,7 @@ static bool do_send(struct session *s, const struct step *st)
 static void usage(FILE *f)
 {
 	fputs("usage: vmb-expect [--log=FILE] [--stamps=FILE] [--label=NAME] [--tail=LINES] [--fail=REGEX]... STEP... -- COMMAND [ARG...]\n"
-	      "steps: --expect=SECONDS:REGEX  --send=TEXT  --exit=SECONDS[:STATUS]\n"
+	      "steps: --expect=SECONDS:REGEX  --send=TEXT  --type=TEXT  --exit=SECONDS[:STATUS]\n"
 	      "timeouts are multiplied by $VMB_TIMEOUT_MULT (default 1)\n",
 	      f);
 }
@@ -338,7 +346,7 @@ int main(int argc, char **argv)
 		{ "tail", required_argument, NULL, 't' },   { "expect", required_argument, NULL, 'e' },
 		{ "send", required_argument, NULL, 's' },   { "exit", required_argument, NULL, 'x' },
 		{ "fail", required_argument, NULL, 'f' },   { "help", no_argument, NULL, 'h' },
-		{ "stamps", required_argument, NULL, 'S' },
+		{ "stamps", required_argument, NULL, 'S' }, { "type", required_argument, NULL, 'T' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct session s = { .label = "boot", .in_fd = -1, .out_fd = -1 };
@@ -359,7 +367,7 @@ int main(int argc, char **argv)
 			break;
 		case 'n': s.label = optarg; break;
 		case 't': tail = atoi(optarg); break;
-		case 'e': case 's': case 'x':
+		case 'e': case 's': case 'T': case 'x':
 			if (parse_step(c, optarg, &steps[nsteps++]) < 0) {
 				fprintf(stderr, "vmb-expect: bad step '%s' (--expect=SECONDS:REGEX, --exit=SECONDS[:STATUS])\n",
 					optarg);

@@ -144,6 +144,26 @@ mk_mbr_disk() {
   printf '\125\252' | dd of="$1" bs=1 seek=510 conv=notrunc 2>/dev/null
 }
 
+# Two build trees of the same sources, configuration and SOURCE_DATE_EPOCH
+# deploy the same bytes (doc/deploy.md). deploy_artefacts DIR: what a deploy
+# directory holds that must not depend on the build tree, sorted: not the
+# measurements of a build (buildstats/, the build timeline), logs or make's
+# stamps. deploy_differences D1 D2: those of D1 that D2 lacks, or has with
+# other bytes (a link: another target), one a line.
+deploy_artefacts() {
+  (cd "$1" && find . \( -path ./buildstats -o -path ./graphs/graph-build.svg -o -name '*.log' -o -name '.kernel-*' \) \
+     -prune -o \( -type f -o -type l \) -print | LC_ALL=C sort)
+}
+deploy_differences() {
+  deploy_artefacts "$1" | while read -r vmb_f; do
+    if [ -L "$1/$vmb_f" ]; then
+      [ "$(readlink "$1/$vmb_f")" = "$(readlink "$2/$vmb_f" 2>/dev/null)" ] || echo "$vmb_f"
+    else
+      cmp -s "$1/$vmb_f" "$2/$vmb_f" || echo "$vmb_f"
+    fi
+  done
+}
+
 # free_port: a TCP port nothing listens on at 127.0.0.1 now (the kernel picks
 # it), for a daemon a test starts on loopback. Another process may take it
 # before the daemon does: callers check that their daemon came up.

@@ -9,6 +9,16 @@ umask 022
 err="$scratch/stderr"
 mkimage() { rc=0; "$VMBUNDLE" mkimage "$@" 2>"$err" || rc=$?; }
 
+# uses_name FORMAT: whether mkimage --help says FORMAT uses --name (the
+# handler's capability); mkimage refuses --name for the other formats.
+uses_name() {
+  "$VMBUNDLE" mkimage --help |
+    awk -v f="$1" '$1 == f { getline; found = $1 == "uses" && / --name( |$)/ } END { exit !found }'
+}
+
+# name_opt FORMAT NAME: "--name NAME" for a format that uses it, else nothing.
+name_opt() { if uses_name "$1"; then printf '%s\n' "--name" "$2"; fi; }
+
 # make_fixture DIR [SPARSE_SIZE]: a staged tree with a file in every
 # interesting shape, and its permissions table in DIR.perms. The sparse file
 # (1G unless told) holds "sparse-data" at 5000000 and nothing else.

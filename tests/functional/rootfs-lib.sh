@@ -8,7 +8,9 @@ templates="$top_srcdir/templates"
 rootfs() { rc=0; "$VMBUNDLE" rootfs "$@" --templates-dir="$templates" 2>"$err" || rc=$?; }
 
 # image OUT FORMAT FILE: mkimage of the tree in OUT.
-image() { mkimage --tree "$1/tree" --permissions "$1/permissions" --format "$2" --name root --output "$3"; }
+image() {
+  mkimage --tree "$1/tree" --permissions "$1/permissions" --format "$2" $(name_opt "$2" root) --output "$3"
+}
 
 # ext_stat IMAGE PATH...: "path type mode uid gid detail" from debugfs, where
 # detail is major:minor for devices and the target for symlinks.

@@ -1,20 +1,15 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
-# Shared by the corpus tests: where Yocto's kernel-cache is, the two
-# descriptions of issue 3, and TAP helpers.
-corpus="$top_srcdir/../shared/corpus/yocto-kernel-cache-6.1"
-# canonical, as the paths vmbundle writes
-[ -d "$corpus" ] && corpus=$(cd "$corpus" && pwd -P)
+# Shared by the corpus tests: where Yocto's kernel-cache is and the two
+# descriptions of issue 3. TAP output is the one helper's,
+# tests/functional/lib.sh (sourced here; VMB_SCRATCH names the scratch).
+. "$top_srcdir/tests/functional/lib.sh"
+# (configure's --with-test-corpus, canonical as the paths vmbundle writes)
+corpus="${VMB_TEST_CORPUS:-/nonexistent}/yocto-kernel-cache-6.1"
 host_inputs="bsp/common-pc-64/common-pc-64-standard.scc features/kvm/qemu-kvm-enable.scc"
 guest_inputs="bsp/common-pc-64/common-pc-64-standard.scc cfg/virtio.scc cfg/paravirt_kvm.scc"
 
-n=0
-failed=0
-ok() { # ok COND-EXIT-STATUS DESCRIPTION
-	n=$((n + 1))
-	if [ "$1" -eq 0 ]; then echo "ok $n - $2"; else echo "not ok $n - $2"; failed=$((failed + 1)); fi
-}
-skip_all() { echo "1..0 # SKIP $1"; exit 0; }
-finish() { echo "1..$n"; exit 0; }
+# ok STATUS DESCRIPTION: a check just run, judged by its exit status.
+ok() { if [ "$1" -eq 0 ]; then pass "$2"; else fail "$2"; fi; }
 
 # Option lines only, trailing blanks dropped, sorted: merge_config.sh keeps
 # comments and blank lines, and its order differs where lines moved.

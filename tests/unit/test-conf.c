@@ -1,9 +1,10 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-#include "conf.h"
+#include "decl/conf.h"
 #include "shared/util.h"
 #include "tap.h"
 
 #include <stdlib.h>
+#include <unistd.h>
 
 static const struct conf_schema *guest;
 
@@ -52,6 +53,52 @@ int main(void)
 	is_str(conf_get(&c, "vcpus"), NULL, "an unset key is NULL");
 	conf_free(&c);
 
+	err = parse("features = \"  a\t b  \"\nshares = \"none \"\ncarries = none\r\n"
+		    "disks = \\\n  a \\\n  b\nhostname = \" x \"\n", &c);
+	is_str(err, NULL, "lists with blanks around their items parse");
+	is_str(conf_get(&c, "features"), "a b", "a list's items are its words, one space apart");
+	is_str(conf_get(&c, "shares"), "none", "\"none \" is the word none");
+	ok(conf_list_is_none(conf_get(&c, "shares")) && conf_list_is_none(conf_get(&c, "carries")),
+	   "none, with blanks or a DOS line end, is the empty list");
+	is_str(conf_get(&c, "disks"), "a b", "continued list lines are words too");
+	is_str(conf_get(&c, "hostname"), " x ", "a string keeps its quoted blanks");
+	conf_free(&c);
+	expect_error("features = none a\n",
+		     "guests/web.conf:1: 'features' lists 'none' with other items; none is the empty "
+		     "list and stands alone: remove it, or the other items",
+		     "none with other items is refused");
+	expect_error("features = a\nfeatures += \" none\"\n",
+		     "guests/web.conf:2: 'features' lists 'none' with other items; none is the empty "
+		     "list and stands alone: remove it, or the other items",
+		     "+= none onto a list is refused");
+	err = parse("features = nonesuch\n", &c);
+	ok(!err && !conf_list_is_none(conf_get(&c, "features")), "an item that starts with none is an item");
+	if (!err)
+		conf_free(&c);
+	free(err);
+
+	/* 300000 "+=" lines (4 MiB): appending was quadratic once (each line
+	 * copied the whole list: minutes); now it is linear. SIGALRM ends the
+	 * test if it is not. */
+	{
+		const char *line = "features += ab\n";
+		size_t n = 300000, ll = strlen(line);
+		char *big = xmalloc(n * ll + 1);
+
+		for (size_t i = 0; i < n; i++)
+			memcpy(big + i * ll, line, ll);
+		big[n * ll] = '\0';
+		alarm(60);
+		err = parse(big, &c);
+		alarm(0);
+		is_str(err, NULL, "300000 += lines parse (in linear time)");
+		ok(!err && conf_find(&c, "features")->len == n * 3 - 1, "into one list of 300000 items");
+		if (!err)
+			conf_free(&c);
+		free(err);
+		free(big);
+	}
+
 	err = parse("features += x\n", &c);
 	is_str(err, NULL, "+= on an unset list starts it");
 	is_str(conf_get(&c, "features"), "x", "value of a list started by +=");
@@ -70,6 +117,9 @@ int main(void)
 	expect_error("memory = lots\n",
 		     "guests/web.conf:1: 'memory' wants a whole number greater than 0, not 'lots'",
 		     "a number that is not a number");
+	expect_error("autostart_order = 4294967297\n",
+		     "guests/web.conf:1: 'autostart_order' = 4294967297 is more than 4294967295",
+		     "a number an unsigned int cannot hold (it would wrap round to 1)");
 	expect_error("vcpus = 0\n", "guests/web.conf:1: 'vcpus' wants a whole number greater than 0, not '0'",
 		     "zero is not a count");
 	expect_error("autostart = maybe\n", "guests/web.conf:1: 'autostart' wants yes or no, not 'maybe'",

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Each format is synthesised from its specification's magic numbers, so the
  * test needs no kernel or image on the machine. */
-#include "fileprobe.h"
+#include "probe/fileprobe.h"
 #include "shared/util.h"
 #include "tap.h"
 
@@ -44,6 +44,35 @@ static void expect(const char *name, const void *buf, size_t len, enum probe_cla
 	is_str(r.format, format, "%s: format", name);
 	if (description)
 		is_str(r.description, description, "%s: description", name);
+	unlink(path);
+	free(path);
+}
+
+/* The kernel release the probe gives as a field (never parsed out of the
+ * description by callers). */
+static void expect_version(const char *name, const void *buf, size_t len, const char *version)
+{
+	char *path = write_file(name, buf, len);
+	struct probe_result r;
+
+	ok(probe_file(path, &r) == 0, "%s: probe succeeds", name);
+	is_str(r.version, version, "%s: version field", name);
+	unlink(path);
+	free(path);
+}
+
+/* A kernel's architecture, and the boards it fits: @fits does, @misfit not. */
+static void expect_arch(const char *name, const void *buf, size_t len, const char *arch,
+			const char *fits, const char *misfit)
+{
+	char *path = write_file(name, buf, len);
+	struct probe_result r;
+
+	ok(probe_file(path, &r) == 0, "%s: probe succeeds", name);
+	is_str(r.arch, arch, "%s: architecture", name);
+	if (fits)
+		ok(probe_kernel_fits_arch(&r, fits), "%s: fits a %s board", name, fits);
+	ok(!probe_kernel_fits_arch(&r, misfit), "%s: does not fit a %s board", name, misfit);
 	unlink(path);
 	free(path);
 }
@@ -165,7 +194,7 @@ static size_t newc_entry(unsigned char *p, const char *name, const char *data)
 /* Content checks beyond the magic (probe-check.c). */
 static void content_checks(void)
 {
-	static unsigned char e[65536], q[262144], c[1024], z[1024], k[8192];
+	static unsigned char e[65536], q[262144], c[1024], z[1024], k[8192], zb[4096];
 	unsigned char *sb = e + 1024;
 	size_t n, zn;
 
@@ -188,6 +217,18 @@ static void content_checks(void)
 	put32(sb + 0x28, 16);
 	put32(sb + 0x18, 9);
 	expect_problem("blocksize.ext2", e, sizeof(e), "ext2", "corrupt superblock: block size 2^9 KiB is not 1-64 KiB");
+	put32(sb + 0x18, 0);
+
+	/* ext2.gz: the gzip stream to its end, and the filesystem all in it. */
+	zn = gzip_buffer(e, sizeof(e), zb, sizeof(zb));
+	expect_problem("whole.ext2.gz", zb, zn, "ext2.gz", "");
+	expect_problem("short.ext2.gz", zb, zn - 6, "ext2.gz",
+		       "truncated or corrupt: the gzip stream does not end cleanly (after 65536 bytes of "
+		       "the filesystem's 65536)");
+	zn = gzip_buffer(e, 32768, zb, sizeof(zb));
+	expect_problem("half.ext2.gz", zb, zn, "ext2.gz",
+		       "truncated: the superblock says 65536 bytes (64 blocks of 1024), the uncompressed "
+		       "stream has 32768");
 
 	/* qcow2 v3, 64 KiB clusters, 16 MiB: refcount table at 64 KiB, L1 at 192 KiB. */
 	memcpy(q, "QFI\xfb", 4);
@@ -262,12 +303,16 @@ int main(void)
 	put16(b + 0x20e, 0x200);
 	strcpy((char *)b + 0x400, "6.1.99-test (builder@host) #1 SMP");
 	expect("bzImage", b, sizeof(b), PROBE_KERNEL, "bzImage", "x86 bzImage (Linux 6.1.99-test)");
+	expect_version("bzImage-v", b, sizeof(b), "6.1.99-test");
 	put16(b + 0x20e, 0);
 	expect("bzImage-nover", b, sizeof(b), PROBE_KERNEL, "bzImage", "x86 bzImage");
+	expect_version("bzImage-nover-v", b, sizeof(b), "");
+	expect_arch("bzImage-arch", b, sizeof(b), "x86", "x86_64", "arm64");
 
 	memset(b, 0, sizeof(b));
 	memcpy(b + 0x38, "ARM\x64", 4);
 	expect("Image", b, 4096, PROBE_KERNEL, "Image", "arm64 Image");
+	expect_arch("Image-arch", b, 4096, "arm64", "arm64", "x86_64");
 	{
 		/* The banner in the data, across the scan's 1 MiB chunk boundary. */
 		size_t big = 3u << 20, at = (1u << 20) - 5;
@@ -277,16 +322,20 @@ int main(void)
 		memcpy(img + 0x38, "ARM\x64", 4);
 		memcpy(img + at, banner, strlen(banner));
 		expect("Image-banner", img, big, PROBE_KERNEL, "Image", "arm64 Image (Linux 6.1.192)");
+		expect_version("Image-banner-v", img, big, "6.1.192");
 		free(img);
 	}
 	memset(b, 0, sizeof(b));
 	memcpy(b + 0x34, "RSC\x05", 4);
 	expect("Image-riscv", b, 4096, PROBE_KERNEL, "Image", "RISC-V Image");
+	expect_arch("Image-riscv-arch", b, 4096, "riscv64", "riscv64", "arm64");
 
 	n = make_elf(b, sizeof(b), ".init.text", ET_EXEC);
 	expect("vmlinux", b, n, PROBE_KERNEL, "vmlinux", "x86-64 ELF vmlinux");
+	expect_arch("vmlinux-arch", b, n, "x86_64", "x86_64", "i386");
 	n = make_elf(b, sizeof(b), ".text", ET_EXEC);
 	expect("program", b, n, PROBE_UNKNOWN, "elf", "x86-64 ELF program without a kernel's .init.text section");
+	expect_arch("program-arch", b, n, "", NULL, "x86_64");
 	n = make_elf(b, sizeof(b), ".init.text", ET_DYN);
 	expect("shared", b, n, PROBE_UNKNOWN, "elf", NULL);
 	/* Section table pointing past the end of the file: no crash, not a kernel. */

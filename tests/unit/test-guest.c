@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* The guest model: declarations, extends, carries, and every bad shape. */
-#include "stage/guest.h"
+#include "decl/guest.h"
 #include "shared/fsutil.h"
 #include "shared/util.h"
 #include "tap.h"
@@ -213,6 +213,9 @@ static void test_shares(void)
 	decl("sbase", "shares = a=/srv/a b=/srv/b,ro\n");
 	decl("schild", "extends = sbase\nshares = c=/srv/c,mount=none\nentropy = no\n");
 	decl("snone", "extends = sbase\nshares = none\n");
+	decl("snone2", "extends = sbase\nshares = \" none\t\"\n");
+	decl("dbase", "disks = /dev/sdb\nfeatures = f1\ncarries = low\n");
+	decl("dnone", "extends = dbase\ndisks = \"none \"\nfeatures = none\ncarries = none\n");
 	decl("sbad", "memory = 128\nshares = a=/srv/a \\\n  a=/srv/b\n");
 	g = guest_get(&s, "sbase", &err);
 	ok(g && g->shares.n == 2 && g->entropy, "two shares; entropy on by default");
@@ -223,6 +226,13 @@ static void test_shares(void)
 	   "the child's shares replace the base's; entropy = no");
 	g = guest_get(&s, "snone", &err);
 	ok(g && g->shares.n == 0, "shares = none clears what the base shares");
+	g = guest_get(&s, "snone2", &err);
+	ok(g && g->shares.n == 0, "shares = \" none\\t\" (blanks around it) is none, not a share named none");
+	g = guest_get(&s, "dnone", &err);
+	ok(g && g->disks.n == 0 && g->host_disks.n == 0 && g->features.n == 0 && g->carries.n == 0,
+	   "none is the empty list of disks, features and carries too (the base's are undone)");
+	if (!g)
+		note("error was: %s", err ? err : "(none)");
 	ok(guest_get(&s, "sbad", &err) == NULL, "a duplicate tag is refused");
 	want = xasprintf("%s/sbad.conf:2: share 'a=/srv/b': tag 'a' is used twice", dir);
 	ok(err_has(err, want), "with file:line and the item");

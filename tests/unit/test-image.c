@@ -51,12 +51,43 @@ static void test_long_name(void)
 		printf("# cannot remove %s\n", dir);
 }
 
+/* Every handler's capabilities hang together, so that a caller asking
+ * them (mkimage's options, image_verify, the SBOM's reader, the stager)
+ * always gets an answer it can act on. */
+static void test_caps(void)
+{
+	char *list;
+
+	for (size_t i = 0; i < image_nhandlers; i++) {
+		const struct image_handler *h = image_handlers[i];
+		bool ext = h->caps & IMAGE_CAP_EXT, raw = h->caps & IMAGE_CAP_EXT_RAW;
+
+		ok(!raw || ext, "%s: a raw ext image holds an ext filesystem", h->type);
+		ok(!ext || raw || h->unwrap != IMAGE_UNWRAP_NONE,
+		   "%s: an ext filesystem is either raw or says how to unwrap it", h->type);
+		ok(h->check_tool || (h->caps & (IMAGE_CAP_CPIO | IMAGE_CAP_UIMAGE)),
+		   "%s: has a checker, or is checked in process", h->type);
+		ok(!ext || (h->caps & IMAGE_CAP_NAMED), "%s: an ext filesystem's UUID is seeded by --name",
+		   h->type);
+		ok(h->caps & (IMAGE_CAP_EXT | IMAGE_CAP_CPIO | IMAGE_CAP_UIMAGE | IMAGE_CAP_TAR_BZ2),
+		   "%s: the SBOM's reader knows what it holds", h->type);
+	}
+	ok(image_format_has("qcow2", IMAGE_CAP_EXT) && !image_format_has("qcow2", IMAGE_CAP_EXT_RAW),
+	   "qcow2 holds ext but must be unwrapped");
+	ok(!image_format_has("cpio", IMAGE_CAP_NAMED) && !image_format_has("nonsense", 0),
+	   "cpio takes no --name; an unknown format has nothing");
+	list = image_formats_with(IMAGE_CAP_ARCH);
+	is_str(list, "uImage", "only uImage uses --arch");
+	free(list);
+}
+
 int main(void)
 {
 	uint64_t v = 0;
 	char a[37], b[37], c[37];
 	char *list;
 
+	test_caps();
 	ok(image_parse_size("4096", &v) && v == 4096, "plain bytes");
 	ok(image_parse_size("64K", &v) && v == 65536, "K is KiB");
 	ok(image_parse_size("512M", &v) && v == 512ULL << 20, "M is MiB");

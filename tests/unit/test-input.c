@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* The shared input helper: every kind of special file gets one clear error
  * and nothing blocks (alarm() turns a block into a failure, not a hang). */
-#include "fileprobe.h"
+#include "probe/fileprobe.h"
 #include "shared/fsutil.h"
 #include "shared/input.h"
 #include "shared/util.h"

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-/* The shares parser (src/share.c): both syntaxes, defaults, and every bad
+/* The shares parser (src/decl/share.c): both syntaxes, defaults, and every bad
  * input class, each with the words of its message. */
-#include "share.h"
+#include "decl/share.h"
 #include "shared/util.h"
 #include "tap.h"
 

@@ -86,7 +86,7 @@ static void test_defaults_tcg_console_bridge(void)
 	ok(launch_guest_load(path, &g, &err) == 0, "a minimal configuration parses");
 	is_int(g.memory, GUEST_DEFAULT_MEMORY, "default memory");
 	is_str(g.machine, "q35", "default machine");
-	is_str(launch_guest_cmdline(&g), "console=ttyS0 panic=-1", "no disk: no root= in the default cmdline");
+	is_str(launch_guest_cmdline(&g), "console=ttyS0 loglevel=5 panic=-1", "no disk: no root= in the default cmdline");
 	guest_tap_name("tiny", tap);
 	plan.tap = tap;
 	qemu_argv(&g, &plan, &a);
