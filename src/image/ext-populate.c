@@ -31,6 +31,7 @@ struct ctx {
 	const struct ext_kind *k;
 	uint32_t epoch;
 	unsigned char *buf;
+	int wb_fd; /* the image file once more, to start writeback early; or -1 */
 	char **err;
 };
 
@@ -246,6 +247,35 @@ static int read_source(struct file_job *f, uint64_t off, size_t len)
 	return 0;
 }
 
+/*
+ * @bytes of the source at @off into the image's blocks from @pblk on,
+ * through the buffer (which pads a partial last block with zeros). Each
+ * chunk's writeback is started at once (SYNC_FILE_RANGE_WRITE): the disk
+ * writes while the next chunk is copied, and the final fsync has little
+ * left to wait for (a warm staging 0.21-0.25 s instead of 0.34-0.46 s,
+ * benchmarks.md). copy_file_range was measured too and was slower here
+ * (0.26-0.36 s): ext4 has no reflink, so it only moves the same copy into
+ * the kernel's splice path.
+ */
+static int put_data(struct file_job *f, uint64_t off, blk64_t pblk, size_t bytes)
+{
+	struct ctx *c = f->c;
+	int r = read_source(f, off, bytes);
+
+	if (r < 0)
+		return r;
+	f->doing = "writing data of";
+	f->code = io_channel_write_blk64(c->fs->io, pblk, (int)((bytes + EXT_BLOCK - 1) / EXT_BLOCK),
+					 c->buf);
+	if (f->code)
+		return -EIO;
+	/* Only a hint: the fsync at the end is what makes the data durable. */
+	if (c->wb_fd >= 0)
+		sync_file_range(c->wb_fd, (off_t)(pblk * EXT_BLOCK), (off_t)bytes,
+				SYNC_FILE_RANGE_WRITE);
+	return 0;
+}
+
 /* Extent filesystems: allocate the run, then write it where it landed. */
 static int write_run_extents(struct file_job *f, uint64_t off, uint64_t len)
 {
@@ -283,14 +313,8 @@ static int write_run_extents(struct file_job *f, uint64_t off, uint64_t len)
 		bytes = want * EXT_BLOCK;
 		if (done * EXT_BLOCK + bytes > len)
 			bytes = len - done * EXT_BLOCK;
-		r = read_source(f, off + done * EXT_BLOCK, (size_t)bytes);
-		if (r < 0)
-			break;
-		f->doing = "writing data of";
-		f->code = io_channel_write_blk64(fs->io, ex.e_pblk + (lblk + done - ex.e_lblk),
-						 (int)want, f->c->buf);
-		if (f->code)
-			r = -EIO;
+		r = put_data(f, off + done * EXT_BLOCK, ex.e_pblk + (lblk + done - ex.e_lblk),
+			     (size_t)bytes);
 		done += want;
 	}
 	ext2fs_extent_free(h);
@@ -477,6 +501,7 @@ int ext_populate(struct image_job *j, const struct ext_kind *k, ext2_filsys fs, 
 	int r;
 
 	c.buf = xmalloc(IO_BLOCKS * EXT_BLOCK);
+	c.wb_fd = k->extents ? open(j->tmp, O_WRONLY | O_CLOEXEC | O_NOFOLLOW) : -1;
 	j->tree->root->inode->ino = EXT2_ROOT_INO;
 	r = fix_inode(&c, j->tree->root, EXT2_ROOT_INO);
 	for (size_t i = 1; i < j->tree->n && r == 0; i++)
@@ -484,6 +509,8 @@ int ext_populate(struct image_job *j, const struct ext_kind *k, ext2_filsys fs, 
 	if (r == 0)
 		r = fill_late(&c, j->tree);
 	free(c.buf);
+	if (c.wb_fd >= 0)
+		close(c.wb_fd);
 	if (r < 0) {
 		/* Never write back a half-made filesystem. */
 		ext2fs_free(fs);

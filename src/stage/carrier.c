@@ -185,12 +185,66 @@ static int build_one(const struct stage_plan *p, struct tree *t, const char *for
 	return r;
 }
 
+/*
+ * Replacing an image frees the previous one's blocks inside rename(2): on
+ * this kind of disk (ext4 mounted with discard) 0.1 s for every 300 MB,
+ * more than a third of a warm staging (benchmarks.md). So, when the
+ * previous image is a large regular file with one name, it first gets a
+ * second name (".BASE.previous", a leftover name every run removes): the
+ * rename then only drops a name, and the blocks are freed by an rm in the
+ * background once the new image is in place. Any failure here keeps the
+ * plain path: the rename frees them itself.
+ */
+#define FREE_LATER_MIN (32ULL << 20)
+
+static char *keep_previous(const char *output)
+{
+	char *dir = path_dir(output);
+	char *keep = xasprintf("%s/.%s.previous", dir, base_of(output));
+	struct stat st;
+
+	free(dir);
+	unlink(keep);
+	if (lstat(output, &st) == 0 && S_ISREG(st.st_mode) && st.st_nlink == 1 &&
+	    (uint64_t)st.st_blocks * 512 >= FREE_LATER_MIN && link(output, keep) == 0)
+		return keep;
+	free(keep);
+	return NULL;
+}
+
+/* Free the kept previous images in the background; no output, no waiting. */
+static void free_previous(char **keep, size_t n)
+{
+	const char **argv = xcalloc(n + 4, sizeof(*argv));
+	struct run_opts ro = {
+		.in = { RUN_NULL, NULL, 0 }, .out = { RUN_NULL, NULL, 0 },
+		.err = { RUN_NULL, NULL, 0 }, .new_session = true,
+	};
+	size_t argc = 0;
+	char *why = NULL;
+
+	argv[argc++] = "rm";
+	argv[argc++] = "-f";
+	argv[argc++] = "--";
+	for (size_t i = 0; i < n; i++)
+		if (keep[i])
+			argv[argc++] = keep[i];
+	/* rm not started: free them here, as the rename would have. */
+	if (argc > 3 && run_background(argv, &ro, &why) < 0)
+		for (size_t i = 0; i < n; i++)
+			if (keep[i])
+				unlink(keep[i]);
+	free(why);
+	free(argv);
+}
+
 /* Every format is built before any replaces its output, so a failure in the
  * last one still leaves all the previous images as they were. */
 static int write_images(const struct stage_plan *p, struct tree *t, char **err)
 {
 	const struct namelist *formats = &p->o->formats;
 	char **staging = xcalloc(formats->n, sizeof(*staging));
+	char **keep = xcalloc(formats->n, sizeof(*keep));
 	struct output_target *out = xcalloc(formats->n, sizeof(*out));
 	int r = 0;
 
@@ -204,17 +258,21 @@ static int write_images(const struct stage_plan *p, struct tree *t, char **err)
 	for (size_t i = 0; i < formats->n && r == 0; i++)
 		r = build_one(p, t, formats->v[i], out[i].path, &staging[i], err);
 	for (size_t i = 0; i < formats->n && r == 0; i++) {
+		keep[i] = keep_previous(out[i].path);
 		r = output_publish(staging[i], out[i].path, err);
 		free(staging[i]);
 		staging[i] = NULL;
 	}
+	free_previous(keep, formats->n);
 	for (size_t i = 0; i < formats->n; i++) {
 		if (staging[i] && r < 0)
 			unlink(staging[i]);
 		free(staging[i]);
+		free(keep[i]);
 		free(out[i].path);
 	}
 	free(staging);
+	free(keep);
 	free(out);
 	return r;
 }

@@ -7,8 +7,8 @@
  * part of it (fed as zeros from memory: no reading, but the hashing costs
  * time in proportion to the apparent size). So the digests are the one cost
  * of staging that follows apparent size, and the only parallelism there is
- * is across files: one worker per core takes the next file, largest first,
- * while the image writer copies the data runs; the manifest, the only
+ * is across files: one worker per file (hashpool.c says why not per core),
+ * largest first, while the image writer copies the data runs; the manifest, the only
  * thing that needs the digests, is written last (tree_defer).
  */
 #ifndef VMB_STAGE_HASHPOOL_H
