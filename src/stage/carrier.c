@@ -204,7 +204,10 @@ static char *keep_previous(const char *output)
 	struct stat st;
 
 	free(dir);
-	unlink(keep);
+	/* A leftover of ours is a regular file; anything else there is not
+	 * ours to remove, and link() below then fails and keeps the plain path. */
+	if (lstat(keep, &st) == 0 && S_ISREG(st.st_mode))
+		unlink(keep);
 	if (lstat(output, &st) == 0 && S_ISREG(st.st_mode) && st.st_nlink == 1 &&
 	    (uint64_t)st.st_blocks * 512 >= FREE_LATER_MIN && link(output, keep) == 0)
 		return keep;
