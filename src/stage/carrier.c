@@ -190,9 +190,9 @@ static int build_one(const struct stage_plan *p, struct tree *t, const char *for
  * this kind of disk (ext4 mounted with discard) 0.1 s for every 300 MB,
  * more than a third of a warm staging (benchmarks.md). So, when the
  * previous image is a large regular file with one name, it first gets a
- * second name (".BASE.previous", a leftover name every run removes): the
- * rename then only drops a name, and the blocks are freed by an rm in the
- * background once the new image is in place. Any failure here keeps the
+ * second name (".BASE.previous"; a leftover regular file there is removed
+ * first): the rename then only drops a name, and the blocks are freed by an
+ * rm in the background once the new image is in place. Any failure here keeps the
  * plain path: the rename frees them itself.
  */
 #define FREE_LATER_MIN (32ULL << 20)
