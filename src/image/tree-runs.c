@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* A regular file's content as runs of non-zero blocks (tree_data_runs). */
 #include "tree-node.h"
+#include "shared/fsutil.h"
 #include "shared/util.h"
 
 #include <errno.h>
@@ -64,51 +65,47 @@ static int scan_range(int fd, uint64_t from, uint64_t to, unsigned char *buf, st
 	return 0;
 }
 
+/* tree_data_runs' walk: each allocated range, widened to whole blocks, is
+ * scanned from where the last one ended. */
+struct runs_walk {
+	struct run_state rs;
+	int fd;
+	uint64_t size, pos; /* pos: scanned up to here */
+	unsigned char *buf;
+};
+
+static int scan_extent(void *ctx, uint64_t off, uint64_t len)
+{
+	struct runs_walk *w = ctx;
+	uint64_t s = off / TREE_BLOCK * TREE_BLOCK;
+	uint64_t e = (off + len + TREE_BLOCK - 1) / TREE_BLOCK * TREE_BLOCK;
+	int r = 0;
+
+	if (s < w->pos)
+		s = w->pos;
+	if (e > w->size)
+		e = w->size;
+	/* A hole between regions ends any open run. */
+	if (w->rs.end > w->rs.start && s > w->rs.end)
+		r = run_block(&w->rs, w->rs.end, 0, true);
+	if (r == 0)
+		r = scan_range(w->fd, s, e, w->buf, &w->rs);
+	if (e > w->pos)
+		w->pos = e;
+	return r;
+}
+
 int tree_data_runs(int fd, uint64_t size, int (*fn)(void *ctx, uint64_t off, uint64_t len),
 		   void *ctx)
 {
-	struct run_state rs = { .fn = fn, .ctx = ctx };
-	unsigned char *buf = xmalloc(CHUNK);
-	uint64_t pos = 0;
-	int r = 0;
+	struct runs_walk w = {
+		.rs = { .fn = fn, .ctx = ctx }, .fd = fd, .size = size, .buf = xmalloc(CHUNK),
+	};
+	int r = file_extents(fd, size, scan_extent, &w);
 
-	while (pos < size && r == 0) {
-		off_t data = lseek(fd, (off_t)pos, SEEK_DATA);
-		off_t hole;
-		uint64_t s, e;
-
-		if (data < 0) {
-			if (errno == ENXIO)
-				break;
-			if (errno != EINVAL && errno != EOPNOTSUPP) {
-				r = -errno;
-				break;
-			}
-			/* The file system cannot tell: read everything. */
-			r = scan_range(fd, pos, size, buf, &rs);
-			break;
-		}
-		hole = lseek(fd, data, SEEK_HOLE);
-		if (hole < 0) {
-			r = -errno;
-			break;
-		}
-		s = (uint64_t)data / TREE_BLOCK * TREE_BLOCK;
-		e = ((uint64_t)hole + TREE_BLOCK - 1) / TREE_BLOCK * TREE_BLOCK;
-		if (s < pos)
-			s = pos;
-		if (e > size)
-			e = size;
-		/* A hole between regions ends any open run. */
-		if (rs.end > rs.start && s > rs.end)
-			r = run_block(&rs, rs.end, 0, true);
-		if (r == 0)
-			r = scan_range(fd, s, e, buf, &rs);
-		pos = e;
-	}
-	if (r == 0 && rs.end > rs.start)
-		r = fn(ctx, rs.start, rs.end - rs.start);
-	free(buf);
+	if (r == 0 && w.rs.end > w.rs.start)
+		r = fn(ctx, w.rs.start, w.rs.end - w.rs.start);
+	free(w.buf);
 	return r;
 }
 

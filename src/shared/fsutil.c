@@ -148,6 +148,36 @@ static int remove_entry(const char *path, const struct stat *st, int flag, struc
 	return 0;
 }
 
+int file_extents(int fd, uint64_t size, int (*fn)(void *ctx, uint64_t off, uint64_t len),
+		 void *ctx)
+{
+	uint64_t pos = 0;
+
+	while (pos < size) {
+		off_t data = lseek(fd, (off_t)pos, SEEK_DATA), hole;
+		uint64_t end;
+		int r;
+
+		if (data < 0 && errno == ENXIO)
+			return 0; /* only a hole is left */
+		if (data < 0 && errno != EINVAL && errno != EOPNOTSUPP)
+			return -errno;
+		if (data < 0) /* the file system cannot tell: all of the rest */
+			return fn(ctx, pos, size - pos);
+		hole = lseek(fd, data, SEEK_HOLE);
+		if (hole < 0)
+			return -errno;
+		end = (uint64_t)hole < size ? (uint64_t)hole : size;
+		if ((uint64_t)data >= end)
+			return 0;
+		r = fn(ctx, (uint64_t)data, end - (uint64_t)data);
+		if (r)
+			return r;
+		pos = end;
+	}
+	return 0;
+}
+
 int remove_tree(const char *path)
 {
 	struct stat st;

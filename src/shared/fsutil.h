@@ -6,6 +6,7 @@
 #include "util.h"
 
 #include <stddef.h>
+#include <stdint.h>
 #include <sys/types.h>
 
 /* Read all of @path into a NUL-terminated buffer (binary-safe: *len says how
@@ -24,6 +25,14 @@ int write_all(int fd, const void *p, size_t n) _must_check_;
 /* pread(2) until @len bytes are in or the file ends. Returns how many bytes
  * were read (fewer than @len only at end of file), or a negative errno. */
 ssize_t pread_full(int fd, void *buf, size_t len, off_t off) _must_check_;
+
+/* The allocated ranges of the first @size bytes of open file @fd, in order:
+ * calls @fn(@ctx, offset, length) for each range SEEK_DATA/SEEK_HOLE finds
+ * (holes are skipped without reading), or once for the rest of the file
+ * when its file system cannot tell. Returns 0, @fn's first non-zero value,
+ * or a negative errno. */
+int file_extents(int fd, uint64_t size, int (*fn)(void *ctx, uint64_t off, uint64_t len),
+		 void *ctx) _must_check_;
 
 /* rm -rf, without following symlinks and without a process. A missing
  * @path is not an error. Returns 0, or a negative errno. */

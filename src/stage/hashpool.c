@@ -149,40 +149,6 @@ static bool unchanged(const struct stat *now, const struct stat *planned)
 	       now->st_ctim.tv_nsec == planned->st_ctim.tv_nsec;
 }
 
-/*
- * Feed the file's extents (SEEK_DATA/SEEK_HOLE) and let the gaps be zeros.
- * Not tree_data_runs: a digest covers zero blocks too, so looking for them
- * would only read every data byte twice (once to scan, once to hash).
- */
-static int feed_extents(struct digest *d, uint64_t size)
-{
-	uint64_t pos = 0;
-
-	while (pos < size) {
-		off_t data = lseek(d->fd, (off_t)pos, SEEK_DATA), hole;
-		uint64_t end;
-		int r;
-
-		if (data < 0 && errno == ENXIO)
-			return 0; /* only a hole is left */
-		if (data < 0 && errno != EINVAL && errno != EOPNOTSUPP)
-			return -errno;
-		if (data < 0) /* the file system cannot tell: read it all */
-			return feed_run(d, pos, size - pos);
-		hole = lseek(d->fd, data, SEEK_HOLE);
-		if (hole < 0)
-			return -errno;
-		end = (uint64_t)hole < size ? (uint64_t)hole : size;
-		if ((uint64_t)data >= end)
-			return 0;
-		r = feed_run(d, (uint64_t)data, end - (uint64_t)data);
-		if (r < 0)
-			return r;
-		pos = end;
-	}
-	return 0;
-}
-
 static int digest_file(struct hash_pool *hp, struct hash_job *j)
 {
 	struct staged_file *f = j->f;
@@ -201,7 +167,10 @@ static int digest_file(struct hash_pool *hp, struct hash_job *j)
 	}
 	d.sha = sha256_new();
 	d.buf = xmalloc(HASH_CHUNK);
-	r = feed_extents(&d, f->size);
+	/* The file's extents, the gaps fed as zeros. Not tree_data_runs: a
+	 * digest covers zero blocks too, so looking for them would only read
+	 * every data byte twice (once to scan, once to hash). */
+	r = file_extents(d.fd, f->size, feed_run, &d);
 	feed_zeros(&d, f->size);
 	turn_end(&d);
 	sha256_finish(d.sha, f->sha256);
