@@ -71,6 +71,7 @@ static const struct conf_key guest_keys[] = {
 	{ "usb", CONF_LIST },             /* USB devices passed through, VENDOR:PRODUCT */
 	{ "network", CONF_STRING },       /* user, bridge, none */
 	{ "xen_type", CONF_STRING },      /* pvh (default) or pv: the xl type on a Xen host */
+	{ "machine", CONF_STRING },       /* auto (default), q35, microvm: the QEMU machine on a KVM host */
 	{ "cmdline", CONF_STRING },
 	{ "hostname", CONF_STRING },
 	{ "features", CONF_LIST },

@@ -12,6 +12,9 @@
 #define GUEST_DEFAULT_VCPUS 1
 #define GUEST_DEFAULT_ORDER 100 /* autostart_order */
 #define GUEST_DEFAULT_MACHINE "q35"
+/* QEMU's x86 microvm has this many virtio-mmio transports: a guest with
+ * more virtio devices (disks, NIC, shares, entropy) runs on q35. */
+#define GUEST_MICROVM_SLOTS 24
 /* In a guest's default kernel command line (stager and launcher): the
  * console shows warnings and worse (levels 0-4), not the info and notice
  * lines of every boot. Each byte on a guest's emulated UART is a VM exit,

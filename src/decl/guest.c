@@ -21,6 +21,15 @@ const char *guest_network_name(enum guest_network n)
 	}
 }
 
+const char *guest_machine_name(enum guest_machine m)
+{
+	switch (m) {
+	case GUEST_MACHINE_Q35: return "q35";
+	case GUEST_MACHINE_MICROVM: return "microvm";
+	default: return "auto";
+	}
+}
+
 const char *guest_name_problem(const char *name)
 {
 	if (!name[0])
@@ -83,6 +92,7 @@ static void free_guest(struct guest *g)
 	free(g->cmdline);
 	free(g->hostname);
 	free(g->xen_type_file);
+	free(g->machine_file);
 	namelist_free(&g->features);
 	free(g->install_name);
 	namelist_free(&g->carries);
@@ -297,6 +307,19 @@ static int apply(struct guest *g, const struct conf *c, char **err)
 					    "model dom0 does not carry)", v);
 			set_str(&g->xen_type_file, c->path);
 			g->xen_type_line = e->line;
+		} else if (streq(k, "machine")) {
+			if (streq(v, "auto"))
+				g->machine = GUEST_MACHINE_AUTO;
+			else if (streq(v, "q35"))
+				g->machine = GUEST_MACHINE_Q35;
+			else if (streq(v, "microvm"))
+				g->machine = GUEST_MACHINE_MICROVM;
+			else
+				return fail(err, c->path, e->line, "machine '%s' is none of auto, q35, "
+					    "microvm (auto: microvm when the guest needs no PCI device "
+					    "and its kernel has virtio-mmio, else q35)", v);
+			set_str(&g->machine_file, c->path);
+			g->machine_line = e->line;
 		} else if (streq(k, "cmdline")) {
 			const char *why = cmdline_problem(v);
 

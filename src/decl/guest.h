@@ -29,6 +29,12 @@ enum guest_network { GUEST_NET_USER, GUEST_NET_BRIDGE, GUEST_NET_NONE };
  * hardware paging) or PV (no virtualisation extensions needed). */
 enum guest_xen_type { GUEST_XEN_PVH, GUEST_XEN_PV };
 
+/* The QEMU machine a KVM guest runs on. auto: microvm when the guest needs
+ * no PCI device and its kernel finds virtio devices on the MMIO bus (it
+ * boots in about half of q35's time: no PCI enumeration, no ACPI tables of
+ * a PC), else the board's (q35). The stager decides (src/stage/plan.c). */
+enum guest_machine { GUEST_MACHINE_AUTO, GUEST_MACHINE_Q35, GUEST_MACHINE_MICROVM };
+
 struct guest {
 	char *name;
 	char *conf;           /* the declaration read, NULL when the guest has none */
@@ -50,6 +56,9 @@ struct guest {
 	enum guest_xen_type xen_type; /* Xen hosts only; KVM ignores it */
 	char *xen_type_file;  /* where xen_type was declared (NULL: the default), */
 	unsigned xen_type_line; /* for errors that depend on the host (arm64 has no PV) */
+	enum guest_machine machine; /* KVM hosts only; Xen ignores it */
+	char *machine_file;   /* where machine was declared (NULL: the default), */
+	unsigned machine_line; /* for errors that depend on the kernel and board */
 	char *cmdline;        /* NULL: the default for the staged image's format */
 	char *hostname;
 	struct namelist features;
@@ -73,6 +82,7 @@ struct guest_set {
 
 
 const char *guest_network_name(enum guest_network n);
+const char *guest_machine_name(enum guest_machine m);
 
 /* The guest called @name in @s, loading guests/NAME.conf (and what it
  * extends) from s->dirs on first use. Returns NULL with *err set. */

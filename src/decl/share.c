@@ -211,8 +211,9 @@ char *shares_parse(const char *value, enum share_syntax syntax, struct share_lis
 	char *copy = xstrdup(value), *save = NULL, *why = NULL;
 
 	shares_free(out);
-	/* "none": no shares, even those of the guest this one extends. */
-	if (syntax == SHARE_DECLARATION && streq(value + strspn(value, " \t"), "none")) {
+	/* "none": no shares, even those of the guest this one extends; in a
+	 * launch configuration, what a user writes to switch them off. */
+	if (streq(value + strspn(value, " \t"), "none")) {
 		free(copy);
 		return NULL;
 	}

@@ -120,6 +120,31 @@ static int add_usb(struct launch_guest *g, const char *w, const char **why)
 	return 0;
 }
 
+bool launch_guest_on_mmio(const struct launch_guest *g)
+{
+	return streq(g->machine, "microvm") || startswith(g->machine, "microvm,");
+}
+
+/* microvm has no PCI bus and GUEST_MICROVM_SLOTS virtio-mmio slots: a
+ * configuration that asks for more there is refused before QEMU would be,
+ * with the line to change. */
+static int check_machine_devices(const struct conf *c, const struct launch_guest *g, char **err)
+{
+	const char *need = g->display != DISPLAY_NONE ? "display = vga" : g->npci ? "pci" : g->nusb ? "usb" : NULL;
+	size_t virtio = g->ndisks + g->nhost_disks + (g->network != GUEST_NET_NONE) + g->shares.n + g->entropy;
+
+	if (!launch_guest_on_mmio(g))
+		return 0;
+	if (need)
+		return bad(err, c, "machine", "machine '%s' has no PCI bus, which %s needs; use machine = q35 "
+			   "for this guest", g->machine, need);
+	if (virtio > GUEST_MICROVM_SLOTS)
+		return bad(err, c, "machine", "machine '%s' has %u virtio-mmio slots, and this guest has %zu "
+			   "virtio devices (disks, NIC, shares, entropy); use machine = q35 for it",
+			   g->machine, GUEST_MICROVM_SLOTS, virtio);
+	return 0;
+}
+
 static int fill_guest(const struct conf *c, const char *path, struct launch_guest *g, char **err)
 {
 	const char *name = conf_get(c, "name"), *base = strrchr(path, '/');
@@ -173,7 +198,7 @@ static int fill_guest(const struct conf *c, const char *path, struct launch_gues
 	if (each_word(c, "host_disks", g, add_host_disk, err) < 0 || each_word(c, "pci", g, add_pci, err) < 0 ||
 	    each_word(c, "usb", g, add_usb, err) < 0)
 		return -1;
-	return 0;
+	return check_machine_devices(c, g, err);
 }
 
 int launch_guest_load(const char *path, struct launch_guest *g, char **err)

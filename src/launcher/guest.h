@@ -73,6 +73,10 @@ int launch_guest_check_shares(const struct launch_guest *g, char **err) _must_ch
  * static default). */
 const char *launch_guest_cmdline(const struct launch_guest *g);
 
+/* Does the guest run on QEMU's microvm ("microvm" or "microvm,OPTIONS"),
+ * whose virtio devices sit on the MMIO bus? */
+bool launch_guest_on_mmio(const struct launch_guest *g);
+
 /* Autostart order: ascending autostart_order, then name. */
 int launch_guest_cmp_autostart(const void *a, const void *b);
 

@@ -102,7 +102,7 @@ char *launch_kvm_text(const struct stage_opts *o, const struct staged_guest *sg)
 	strappendf(&text, "vcpus = %u\n", g->vcpus);
 	strappendf(&text, "network = %s\n", guest_network_name(g->network));
 	strappendf(&text, "cmdline = %s\n", cmdline);
-	strappendf(&text, "machine = %s\n", o->machine);
+	strappendf(&text, "machine = %s\n", sg->machine);
 	if (g->hostname)
 		strappendf(&text, "hostname = %s\n", g->hostname);
 	strappendf(&text, "autostart = %s\n", g->autostart ? "yes" : "no");

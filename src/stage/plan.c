@@ -303,6 +303,15 @@ static bool kconfig_has(const char *config, const char *opt)
 	return found;
 }
 
+/* DEPLOY/config-NAME of the guest's kernel, or NULL for a prebuilt kernel:
+ * its configuration is not ours to read. */
+static char *guest_kconfig(const struct stage_opts *o, const struct guest *g)
+{
+	if (g->kernel == GUEST_KERNEL_FILE)
+		return NULL;
+	return xasprintf("%s/config-%s", o->deploy, g->kernel == GUEST_KERNEL_HOST ? "host" : g->name);
+}
+
 /* Shares need QEMU's virtio-9p (KVM only, doc/guest-devices.md) and a
  * guest kernel with 9p over virtio, when its configuration is known. */
 static int plan_shares(const struct stage_opts *o, const struct staged_guest *sg, char **err)
@@ -322,9 +331,9 @@ static int plan_shares(const struct stage_opts *o, const struct staged_guest *sg
 				 g->conf ? g->conf : g->name, g->name);
 		return -1;
 	}
-	if (g->kernel == GUEST_KERNEL_FILE)
-		return 0; /* a prebuilt kernel: its configuration is not ours to read */
-	config = xasprintf("%s/config-%s", o->deploy, kname);
+	config = guest_kconfig(o, g);
+	if (!config)
+		return 0;
 	for (size_t i = 0; i < ARRAY_SIZE(needed); i++) {
 		if (access(config, R_OK) == 0 && !kconfig_has(config, needed[i])) {
 			char *where = g->kernel == GUEST_KERNEL_HOST ?
@@ -341,6 +350,105 @@ static int plan_shares(const struct stage_opts *o, const struct staged_guest *sg
 		}
 	}
 	free(config);
+	return 0;
+}
+
+/* Does the kernel configuration @config find virtio devices on the MMIO bus
+ * where QEMU's microvm describes them, in its ACPI tables? (Only with
+ * acpi=off does QEMU put them on the command line instead, and then a
+ * guest cannot power itself off.) */
+static bool kernel_has_mmio(const char *config)
+{
+	return kconfig_has(config, "CONFIG_VIRTIO_MMIO") && kconfig_has(config, "CONFIG_ACPI");
+}
+
+/* What the guest declares that needs a PCI bus, or NULL. */
+static const char *pci_need(const struct guest *g)
+{
+	return g->display != DISPLAY_NONE ? "display = vga" : g->pci.n ? "pci" : g->usb.n ? "usb" : NULL;
+}
+
+/* The virtio devices the launcher gives the guest: its root disk and
+ * disks, the target's disks, the NIC, the shares, entropy. */
+static size_t virtio_devices(const struct staged_guest *sg)
+{
+	const struct guest *g = sg->g;
+	size_t n = g->host_disks.n + (g->network != GUEST_NET_NONE) + g->shares.n + g->entropy;
+
+	for (size_t i = 0; i < sg->nfiles; i++)
+		n += streq(sg->files[i].role, "rootfs") || streq(sg->files[i].role, "disk");
+	return n;
+}
+
+/* Where to point at the guest's machine line (or its declaration). */
+static char *machine_where(const struct guest *g)
+{
+	if (g->machine_file)
+		return xasprintf("%s:%u", g->machine_file, g->machine_line);
+	return xstrdup(g->conf ? g->conf : g->name);
+}
+
+/* The QEMU machine of a KVM guest (doc/staging.md, "machine"): microvm
+ * when nothing it has needs PCI and its kernel finds virtio-mmio devices
+ * (it boots in about half of q35's time), else the board's. A guest with
+ * a prebuilt kernel stays on the board's machine unless it says microvm:
+ * which buses that kernel knows is not written anywhere we can read. */
+static int guest_machine(const struct stage_opts *o, struct staged_guest *sg, char **err)
+{
+	const struct guest *g = sg->g;
+	bool pc = streq(o->machine, "q35") || startswith(o->machine, "pc");
+	const char *need = pci_need(g);
+	size_t virtio = virtio_devices(sg);
+	char *config, *where;
+	bool known, mmio;
+
+	sg->machine = o->machine;
+	if (o->hv == HV_XEN || (g->machine == GUEST_MACHINE_AUTO && !pc))
+		return 0;
+	where = machine_where(g);
+	if (!pc) {
+		*err = xasprintf("%s: machine = %s: guest '%s' runs on this %s board's '%s' machine, "
+				 "and q35 and microvm are x86 PC machines; remove the line",
+				 where, guest_machine_name(g->machine), g->name, o->arch, o->machine);
+		free(where);
+		return -1;
+	}
+	if (g->machine == GUEST_MACHINE_Q35) {
+		sg->machine = "q35";
+		free(where);
+		return 0;
+	}
+	if (g->machine == GUEST_MACHINE_MICROVM && need) {
+		*err = xasprintf("%s: machine = microvm: guest '%s' has %s, which needs a PCI bus, and "
+				 "microvm has none; use machine = q35 (or leave machine out)",
+				 where, g->name, need);
+		free(where);
+		return -1;
+	}
+	if (g->machine == GUEST_MACHINE_MICROVM && virtio > GUEST_MICROVM_SLOTS) {
+		*err = xasprintf("%s: machine = microvm: guest '%s' has %zu virtio devices (disks, NIC, "
+				 "shares, entropy), and microvm has %u slots; use machine = q35 (or "
+				 "leave machine out)", where, g->name, virtio, GUEST_MICROVM_SLOTS);
+		free(where);
+		return -1;
+	}
+	config = guest_kconfig(o, g);
+	known = config && access(config, R_OK) == 0;
+	mmio = known && kernel_has_mmio(config);
+	if (g->machine == GUEST_MACHINE_MICROVM && known && !mmio) {
+		*err = xasprintf("%s: machine = microvm: the kernel of guest '%s' (%s) lacks "
+				 "CONFIG_VIRTIO_MMIO or CONFIG_ACPI, without "
+				 "which it finds no disk or network on microvm; add "
+				 "features/guest-boot/guest-boot.scc to its kernel description, or "
+				 "use machine = q35", where, g->name, config);
+		free(config);
+		free(where);
+		return -1;
+	}
+	if (g->machine == GUEST_MACHINE_MICROVM || (mmio && !need && virtio <= GUEST_MICROVM_SLOTS))
+		sg->machine = "microvm";
+	free(config);
+	free(where);
 	return 0;
 }
 
@@ -375,6 +483,8 @@ int stage_plan_guest(const struct stage_opts *o, struct guest_set *set, struct g
 				 g->conf ? g->conf : g->name, devspec_display_name(g->display), o->machine);
 		return -1;
 	}
+	if (guest_machine(o, sg, err) < 0)
+		return -1;
 	if (o->hv == HV_XEN) {
 		sg->launch_target = xasprintf(TARGET_XEN_DIR "/%s.cfg", g->name);
 		sg->launch_text = launch_xl_text(o, sg);

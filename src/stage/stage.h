@@ -55,6 +55,7 @@ struct staged_guest {
 	char *config_sha256;  /* of DEPLOY/config-NAME; NULL for kernels not built here */
 	char *launch_text;   /* KVM launch config, or the xl config */
 	char *launch_target; /* where launch_text goes in the image */
+	const char *machine; /* the QEMU machine it runs on (KVM): the board's, or microvm */
 	struct staged_guest *kids;
 	size_t nkids;
 };

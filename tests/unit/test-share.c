@@ -38,6 +38,8 @@ static void test_declaration(void)
 	shares_free(&l);
 
 	ok(shares_parse("none", SHARE_DECLARATION, &l) == NULL && l.n == 0, "'none' is no shares");
+	ok(shares_parse("none", SHARE_LAUNCH, &l) == NULL && l.n == 0,
+	   "'none' is no shares in a launch configuration too");
 }
 
 static void test_launch(void)

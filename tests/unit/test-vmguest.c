@@ -104,6 +104,70 @@ static void test_defaults_tcg_console_bridge(void)
 	free(path);
 }
 
+/* microvm: every virtio device on the MMIO bus, disks as named devices
+ * (if=virtio would ask for a PCI one), in the argv's order and no bus= (the
+ * guest finds them in that order), no NIC ROM to leave out. */
+static void test_microvm(void)
+{
+	char *path = write_conf("mv", "name = mv\nkernel = /img/mv/bzImage\n"
+				      "disks = /img/mv/rootfs.ext4 /img/mv/data.qcow2\n"
+				      "host_disks = /dev/sdb,ro\nmachine = microvm\nnetwork = user\n"
+				      "shares = data=/srv/d,security=none\n"
+				      "cmdline = console=ttyS0 root=/dev/vda\n");
+	struct launch_guest g;
+	struct strv a = { 0 };
+	char *err = NULL, *line, *want, mac[18];
+	struct qemu_plan plan = { .qemu = "qemu-system-x86_64", .accel = ACCEL_KVM, .console_stdio = true };
+
+	ok(launch_guest_load(path, &g, &err) == 0, "machine = microvm parses (%s)", err ? err : "");
+	ok(launch_guest_on_mmio(&g), "microvm: the MMIO bus");
+	g.disk_formats = xcalloc(2, sizeof(*g.disk_formats));
+	g.disk_formats[1] = DISK_QCOW2;
+	qemu_argv(&g, &plan, &a);
+	line = joined(&a);
+	guest_mac("mv", mac);
+	want = xasprintf(
+		"qemu-system-x86_64 -name mv -nodefaults -no-user-config -display none -machine microvm "
+		"-accel kvm -cpu host -m 256 -smp 1 -kernel /img/mv/bzImage "
+		"-append console=ttyS0 root=/dev/vda "
+		"-drive file=/img/mv/rootfs.ext4,if=none,id=disk0,format=raw "
+		"-device virtio-blk-device,drive=disk0 "
+		"-drive file=/img/mv/data.qcow2,if=none,id=disk1,format=qcow2 "
+		"-device virtio-blk-device,drive=disk1 "
+		"-drive file=/dev/sdb,if=none,id=hostdisk0,format=raw,cache=none,readonly=on "
+		"-device virtio-blk-device,drive=hostdisk0 "
+		"-netdev user,id=net0 -device virtio-net-device,netdev=net0,mac=%s "
+		"-fsdev local,id=fs0,path=/srv/d,security_model=none "
+		"-device virtio-9p-device,fsdev=fs0,mount_tag=data "
+		"-object rng-random,id=rng0,filename=/dev/urandom -device virtio-rng-device,rng=rng0 "
+		"-serial mon:stdio -no-reboot",
+		mac);
+	is_str(line, want, "microvm guest: the whole argv");
+	free(want);
+	free(line);
+	strv_free(&a);
+	/* Under TCG, q35 and PCI: microvm's only timer there is the PIT. */
+	plan.accel = ACCEL_TCG;
+	qemu_argv(&g, &plan, &a);
+	line = joined(&a);
+	ok(strstr(line, " -machine q35 -accel tcg ") && strstr(line, " -device virtio-net-pci,") &&
+	   strstr(line, "file=/img/mv/rootfs.ext4,if=virtio,format=raw ") && !strstr(line, "-device virtio-blk-device"),
+	   "a microvm guest under TCG runs on q35 with PCI devices: %s", line);
+	is_str(g.machine, "microvm", "and its configuration still says microvm");
+	free(line);
+	strv_free(&a);
+	for (const char *const *m = (const char *const[]){ "microvm,acpi=off", "microvmx", "q35", "pc", NULL };
+	     *m; m++) {
+		free(g.machine);
+		g.machine = xstrdup(*m);
+		ok(launch_guest_on_mmio(&g) == startswith(*m, "microvm,"), "machine %s: %s", *m,
+		   startswith(*m, "microvm,") ? "MMIO" : "PCI");
+	}
+	launch_guest_free(&g);
+	unlink(path);
+	free(path);
+}
+
 static void expect_error(const char *name, const char *text, const char *want, const char *what)
 {
 	char *path = write_conf(name, text), *err = NULL;
@@ -130,7 +194,22 @@ static void test_errors(void)
 	expect_error("s2", "name = s2\nkernel = /k\nshares = t=rel,security=none\n",
 		     "s2.conf:3: share 't=rel,security=none': host path 'rel' is not absolute", "a relative share path");
 	expect_error("s3", "name = s3\nkernel = /k\nentropy = maybe\n", "s3.conf:3:", "entropy that is not yes or no");
-	for (const char *n = "123"; *n; n++) {
+	expect_error("s4", "name = s4\nkernel = /k\nmachine = microvm\ndisplay = vga\n",
+		     "s4.conf:3: machine 'microvm' has no PCI bus, which display = vga needs; use machine = q35",
+		     "a screen on microvm, at the machine line");
+	expect_error("s5", "name = s5\nkernel = /k\nusb = 046d:c52b\nmachine = microvm,acpi=off\n",
+		     "s5.conf:4: machine 'microvm,acpi=off' has no PCI bus, which usb needs", "USB on microvm");
+	{
+		char *text = xstrdup("name = s6\nkernel = /k\nmachine = microvm\ndisks =");
+
+		for (int i = 0; i < GUEST_MICROVM_SLOTS; i++)
+			strappendf(&text, " /d%d", i);
+		strappendf(&text, "\n");
+		expect_error("s6", text, "s6.conf:3: machine 'microvm' has 24 virtio-mmio slots, and this guest has 26",
+			     "more virtio devices than microvm has slots");
+		free(text);
+	}
+	for (const char *n = "123456"; *n; n++) {
 		char *p = xasprintf("%s/s%c.conf", dir, *n);
 
 		unlink(p);
@@ -285,6 +364,7 @@ int main(void)
 	test_full_conf();
 	test_defaults_tcg_console_bridge();
 	test_errors();
+	test_microvm();
 	test_dir_and_order();
 	test_shares_entropy();
 	test_escape();
