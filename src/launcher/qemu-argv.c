@@ -254,10 +254,11 @@ static void add_console(const struct qemu_plan *plan, struct strv *a)
 }
 
 /* microvm leaves a guest kernel one timer to calibrate its TSC against, the
- * PIT (no HPET, no ACPI PM timer). Under TCG inside TCG that calibration
- * fails and the kernel hangs in its timer setup (nested.test: silent for
- * 180 s), so under TCG a microvm guest runs on q35, which has both: the
- * guest's kernel finds its devices there too (virtio-pci). */
+ * PIT (no HPET, no ACPI PM timer; under KVM, KVM's clock gives the rate).
+ * Under TCG that calibration fails when the vCPU is slow and the kernel
+ * hangs in its timer setup (nested.test: silent for 180 s; a direct TCG
+ * boot beside another hung too), so under TCG a microvm guest runs on q35,
+ * which has both: its kernel finds its devices there too (virtio-pci). */
 static char tcg_machine[] = "q35";
 
 void qemu_argv(const struct launch_guest *guest, const struct qemu_plan *plan, struct strv *a)

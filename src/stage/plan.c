@@ -353,13 +353,20 @@ static int plan_shares(const struct stage_opts *o, const struct staged_guest *sg
 	return 0;
 }
 
-/* Does the kernel configuration @config find virtio devices on the MMIO bus
- * where QEMU's microvm describes them, in its ACPI tables? (Only with
- * acpi=off does QEMU put them on the command line instead, and then a
- * guest cannot power itself off.) */
-static bool kernel_has_mmio(const char *config)
+/* Does the kernel configuration @config boot on QEMU's microvm? It must
+ * find the virtio devices on the MMIO bus where microvm lists them, in its
+ * ACPI tables (only with acpi=off are they on the command line, and then a
+ * guest cannot power itself off), and read its TSC's rate from KVM's clock:
+ * microvm has no HPET and no ACPI PM timer, and calibrating against the PIT
+ * fails on a slow vCPU and hangs the kernel (doc/launcher.md). */
+static const char *const microvm_kconfig[] = { "CONFIG_VIRTIO_MMIO", "CONFIG_ACPI", "CONFIG_KVM_GUEST" };
+
+static const char *kernel_microvm_lack(const char *config)
 {
-	return kconfig_has(config, "CONFIG_VIRTIO_MMIO") && kconfig_has(config, "CONFIG_ACPI");
+	for (size_t i = 0; i < ARRAY_SIZE(microvm_kconfig); i++)
+		if (!kconfig_has(config, microvm_kconfig[i]))
+			return microvm_kconfig[i];
+	return NULL;
 }
 
 /* What the guest declares that needs a PCI bus, or NULL. */
@@ -400,6 +407,7 @@ static int guest_machine(const struct stage_opts *o, struct staged_guest *sg, ch
 	const char *need = pci_need(g);
 	size_t virtio = virtio_devices(sg);
 	char *config, *where;
+	const char *lack;
 	bool known, mmio;
 
 	sg->machine = o->machine;
@@ -434,13 +442,14 @@ static int guest_machine(const struct stage_opts *o, struct staged_guest *sg, ch
 	}
 	config = guest_kconfig(o, g);
 	known = config && access(config, R_OK) == 0;
-	mmio = known && kernel_has_mmio(config);
-	if (g->machine == GUEST_MACHINE_MICROVM && known && !mmio) {
-		*err = xasprintf("%s: machine = microvm: the kernel of guest '%s' (%s) lacks "
-				 "CONFIG_VIRTIO_MMIO or CONFIG_ACPI, without "
-				 "which it finds no disk or network on microvm; add "
-				 "features/guest-boot/guest-boot.scc to its kernel description, or "
-				 "use machine = q35", where, g->name, config);
+	lack = known ? kernel_microvm_lack(config) : NULL;
+	mmio = known && !lack;
+	if (g->machine == GUEST_MACHINE_MICROVM && lack) {
+		*err = xasprintf("%s: machine = microvm: the kernel of guest '%s' (%s) has no %s, "
+				 "which a kernel on microvm needs (its devices, in ACPI tables, on "
+				 "virtio-mmio; its clock from KVM); add features/guest-boot/guest-boot.scc "
+				 "to its kernel description, or use machine = q35", where, g->name,
+				 config, lack);
 		free(config);
 		free(where);
 		return -1;

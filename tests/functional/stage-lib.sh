@@ -52,7 +52,7 @@ make_stage_fixture() {
     printf 'CONFIG_%s=y\n' "$g" >"$deploy/config-$g"
   done
   # g1's kernel finds virtio-mmio devices: the stager runs it on microvm.
-  printf 'CONFIG_VIRTIO_MMIO=y\nCONFIG_ACPI=y\n' >>"$deploy/config-g1"
+  printf 'CONFIG_VIRTIO_MMIO=y\nCONFIG_ACPI=y\nCONFIG_KVM_GUEST=y\n' >>"$deploy/config-g1"
   # The user VM shares folders: its kernel has 9p over virtio.
   printf 'CONFIG_NET_9P=y\nCONFIG_NET_9P_VIRTIO=y\nCONFIG_9P_FS=m\n' >>"$deploy/config-user"
   mk_bzimage "$deploy/bzImage-host"
