@@ -30,9 +30,10 @@ enum guest_network { GUEST_NET_USER, GUEST_NET_BRIDGE, GUEST_NET_NONE };
 enum guest_xen_type { GUEST_XEN_PVH, GUEST_XEN_PV };
 
 /* The QEMU machine a KVM guest runs on. auto: microvm when the guest needs
- * no PCI device and its kernel finds virtio devices on the MMIO bus (it
- * boots in about half of q35's time: no PCI enumeration, no ACPI tables of
- * a PC), else the board's (q35). The stager decides (src/stage/plan.c). */
+ * no PCI device and its kernel can boot there (virtio-mmio, ACPI, KVM's
+ * clock; it boots in about half of q35's time: no PCI bus to enumerate, no
+ * PC devices to probe), else the board's (q35). The stager decides
+ * (src/stage/plan.c, guest_machine). */
 enum guest_machine { GUEST_MACHINE_AUTO, GUEST_MACHINE_Q35, GUEST_MACHINE_MICROVM };
 
 struct guest {

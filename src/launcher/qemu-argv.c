@@ -62,14 +62,13 @@ static const char *virtio_bus(const struct launch_guest *g)
 	return launch_guest_on_mmio(g) ? "device" : "pci";
 }
 
-/* microvm: no bus= for a device. QEMU fills the virtio-mmio transports from
- * the last one down, and Linux finds them in that order too (in ACPI's
- * DSDT, or on the command line QEMU appends with acpi=off), so the guest
- * sees the devices in the argv's order: the first disk is its /dev/vda.
- * (Measured with QEMU 7.2: a disk named onto bus 0 hung the guest's boot.) */
-
 /* One disk: on PCI, if=virtio makes the virtio-blk-pci itself; microvm has
- * no PCI bus for it, so the drive is a backend and the device is named. */
+ * no PCI bus for it, so the drive is a backend and the device is named.
+ * No bus= on microvm, for any device: QEMU fills the virtio-mmio transports
+ * from the last one down, and Linux finds them in that order too (in ACPI's
+ * DSDT, or on the command line QEMU appends with acpi=off), so the guest
+ * sees the devices in the argv's order and the first disk is its /dev/vda.
+ * (Measured with QEMU 7.2: a disk named onto bus 0 hung the guest's boot.) */
 static void add_disk(const struct launch_guest *g, struct strv *a, const char *id, size_t i,
 		     const char *file, const char *opts)
 {

@@ -396,8 +396,9 @@ static char *machine_where(const struct guest *g)
 }
 
 /* The QEMU machine of a KVM guest (doc/staging.md, "machine"): microvm
- * when nothing it has needs PCI and its kernel finds virtio-mmio devices
- * (it boots in about half of q35's time), else the board's. A guest with
+ * when nothing it has needs PCI, its virtio devices fit microvm's slots and
+ * its kernel boots there (kernel_microvm_lack; it boots in about half of
+ * q35's time), else the board's. A guest with
  * a prebuilt kernel stays on the board's machine unless it says microvm:
  * which buses that kernel knows is not written anywhere we can read. */
 static int guest_machine(const struct stage_opts *o, struct staged_guest *sg, char **err)
