@@ -8,6 +8,7 @@
 #include "accel.h"
 #include "bridge.h"
 #include "guest.h"
+#include "hostclock.h"
 #include "hostdev.h"
 #include "monitor.h"
 #include "qemu-argv.h"
@@ -409,6 +410,12 @@ static int start_guest(const struct launcher *l, struct launch_guest *g, bool co
 		       vmb_progname, no_kvm, g->name);
 		fflush(stdout);
 		free(no_kvm);
+	}
+	if (plan.accel == ACCEL_KVM && hostclock_wait_settled(HOSTCLOCK_CURRENT, HOSTCLOCK_WAIT_MS) < 0) {
+		printf("%s: the host's TSC rate is still being measured after %d s (clocksource "
+		       "tsc-early): %s may run with late timers\n", vmb_progname, HOSTCLOCK_WAIT_MS / 1000,
+		       g->name);
+		fflush(stdout);
 	}
 	if (prepare_host_devices(l, g) < 0 || make_dirs(l) < 0)
 		return 1;

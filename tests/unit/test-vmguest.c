@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* The launcher's pure parts: launch configurations and the QEMU argv. */
 #include "launcher/guest.h"
+#include "launcher/hostclock.h"
 #include "launcher/qemu-argv.h"
 #include "tap.h"
 
@@ -349,6 +350,29 @@ static void test_shares_entropy(void)
 	free(share_dir);
 }
 
+/* The host's clocksource: no wait unless it is tsc-early, a bounded one then. */
+static void test_hostclock(void)
+{
+	char *path = xasprintf("%s/current_clocksource", dir);
+	FILE *f;
+
+	ok(hostclock_wait_settled(path, 0) == 0, "no clocksource file: nothing to wait for");
+	f = fopen(path, "w");
+	fputs("tsc\n", f);
+	fclose(f);
+	ok(hostclock_wait_settled(path, 0) == 0, "tsc: settled");
+	f = fopen(path, "w");
+	fputs("tsc-early\n", f);
+	fclose(f);
+	ok(hostclock_wait_settled(path, 120) == -1, "tsc-early to the end: -1 after the wait");
+	f = fopen(path, "w");
+	fputs("kvm-clock\n", f);
+	fclose(f);
+	ok(hostclock_wait_settled(path, 120) == 0, "another clocksource: settled");
+	unlink(path);
+	free(path);
+}
+
 static void test_escape(void)
 {
 	char *s = qemu_escape_commas("a,b,,c");
@@ -368,6 +392,7 @@ int main(void)
 	test_dir_and_order();
 	test_shares_entropy();
 	test_escape();
+	test_hostclock();
 	for (const char *const *name = (const char *const[]){ "g1", "tiny", "zeta", "alpha", "beta", NULL };
 	     *name; name++) {
 		char *p = xasprintf("%s/%s.conf", dir, *name);
